@@ -1,0 +1,323 @@
+"""The `jpnews` command: demo, crawl, extract, search, sources and database status.
+
+Failures the user can act on are one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from crawler.normalize import Rejected
+from crawler.present import card, parse_age
+from crawler.storage.db import DatabaseUnavailable
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args) or 0)
+    except (UserError, DatabaseUnavailable) as exc:
+        print(f"jpnews: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("jpnews: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jpnews", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="crawl a sample Japan Today site served on loopback "
+                               "into Postgres and show what landed")
+    demo.add_argument("--database-url", help="default: DATABASE_URL, else the embedded Postgres")
+    demo.set_defaults(handler=cmd_demo)
+
+    crawl = commands.add_parser("crawl", help="crawl outlets (all, a group, or a list of ids)")
+    crawl.add_argument("outlets", nargs="*", help="outlet ids or group names; default: all")
+    crawl.add_argument("--base-url", action="append", default=[], metavar="ID=URL",
+                       help="fetch an outlet from a mirror at URL (repeatable)")
+    crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="a Scrapy setting for this run (repeatable)")
+    crawl.add_argument("--database-url")
+    crawl.set_defaults(handler=cmd_crawl)
+
+    extract = commands.add_parser("extract", help="print the article of saved pages as JSON")
+    extract.add_argument("file", nargs="?", type=Path, help="a saved page (.html or .html.gz)")
+    extract.add_argument("--url", help="the page's URL (chooses the outlet's parser)")
+    extract.add_argument("--list", type=Path, metavar="PAGES.tsv",
+                         help="lines of URL<TAB>PATH: one JSON line per page")
+    extract.add_argument("--crawled-at", help="ISO time the page was fetched (default: now); "
+                         "relative dates are read against it")
+    extract.set_defaults(handler=cmd_extract)
+
+    search = commands.add_parser("search", help='full-text search; "quoted words" match exactly')
+    search.add_argument("query")
+    search.add_argument("--since", default="1y", help="not older than: 1y, 6m, 2w, 3d (1y)")
+    search.add_argument("--source", action="append", help="outlet id (repeatable)")
+    search.add_argument("--group", help="source group, e.g. media-jepang")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+    search.add_argument("--database-url")
+    search.set_defaults(handler=cmd_search)
+
+    sources = commands.add_parser("sources", help="list the outlets jpnews knows")
+    sources.set_defaults(handler=cmd_sources)
+
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(metavar="ACTION")
+    status = db_commands.add_parser("status", help="where the database is and what it holds")
+    status.add_argument("--database-url")
+    status.set_defaults(handler=cmd_db_status)
+    return parser
+
+
+# ---- demo and crawl ------------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.demo.server import SiteServer
+    from crawler.demo.site import build_sample_site
+    from crawler.runner import run_crawl
+    from crawler.storage.db import describe, prepare
+
+    url = prepare(args.database_url)
+    print(f"database: {describe(url)}")
+    site = build_sample_site(datetime.now(timezone.utc))
+    with SiteServer(site) as server:
+        print(f"sample Japan Today site ({len(site.articles)} articles) at {server.base_url}")
+        stats = run_crawl(["japantoday"], {
+            "DATABASE_URL": url,
+            "JPNEWS_BASE_URLS": {"japantoday": server.base_url},
+            "JPNEWS_MAX_LISTING_PAGES": 10,
+            # A loopback server needs no pauses; robots.txt and AutoThrottle stay on.
+            "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_TIMEOUT": 10,
+            "JPNEWS_PROGRESS": True, "LOG_LEVEL": "WARNING",
+            "EXTENSIONS": {"crawler.progress.ProgressReporter": 500},
+        })["japantoday"]
+    show_run(url, stats)
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from crawler.runner import run_crawl
+    from crawler.sources import sources_in
+    from crawler.storage.db import prepare
+
+    try:
+        chosen = sources_in(args.outlets)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    mirrors = dict(_pairs(args.base_url, "--base-url"))
+    overrides: dict[str, Any] = dict(_pairs(args.set, "-s"))
+    url = prepare(args.database_url or overrides.get("DATABASE_URL"))
+    overrides.update({"DATABASE_URL": url, "JPNEWS_PROGRESS": True,
+                      "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}})
+    if mirrors:
+        overrides["JPNEWS_BASE_URLS"] = mirrors
+    overrides.setdefault("LOG_LEVEL", "WARNING")
+    all_stats = run_crawl([s.id for s in chosen], overrides)
+    for stats in all_stats.values():
+        show_run(url, stats, articles=3)
+    return 0
+
+
+def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        if "=" not in item:
+            raise UserError(f"{flag} expects NAME=VALUE, got {item!r}")
+        name, value = item.split("=", 1)
+        pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def show_run(url: str, stats: dict[str, Any], articles: int = 6) -> None:
+    """What a crawl stored: its run's counts, the database totals and the newest articles."""
+    from crawler.storage.articles import counts
+    from crawler.storage.db import connect
+
+    run_id = stats.get("jpnews/crawl_run_id")
+    with connect(url) as conn:
+        run = conn.execute(
+            """SELECT spider, pages, articles_new, articles_updated, articles_unchanged, dropped,
+                      errors, finish_reason FROM crawl_runs WHERE id = %s""", (run_id,)).fetchone()
+        if run is None:
+            raise UserError("the crawl stored nothing: see the log above")
+        spider, pages, new, updated, unchanged, dropped, errors, reason = run
+        drops = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
+        print(f"\ncrawl run {run_id} ({spider}, {reason}): {pages} pages fetched; articles: "
+              f"{new} new, {updated} updated, {unchanged} unchanged; dropped: {drops}; "
+              f"failed requests: {errors}")
+        totals = counts(conn)
+        print(f"database now holds {totals['articles']} articles, "
+              f"{totals['article_versions']} versions, {totals['crawl_runs']} crawl runs")
+        rows = conn.execute(
+            """SELECT title, source_name, published_at, credit, editor_note FROM articles
+               WHERE source = %s ORDER BY published_at DESC NULLS LAST LIMIT %s""",
+            (spider, articles)).fetchall()
+    print()
+    for title, source_name, published_at, credit, editor_note in rows:
+        print("  " + card(title, source_name, published_at, credit))
+        if editor_note:
+            print(f"      {editor_note}")
+
+
+# ---- extract --------------------------------------------------------------------------------
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from crawler.extract import extract_article, read_saved_page
+    from crawler.html import UndecodablePage
+
+    crawled_at = _iso(args.crawled_at) if args.crawled_at else None
+    if args.list:
+        return _extract_list(args.list, crawled_at)
+    if not args.file or not args.url:
+        raise UserError("extract needs --url URL FILE, or --list PAGES.tsv")
+    try:
+        body = read_saved_page(args.file)
+    except OSError as exc:
+        raise UserError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    try:
+        article = extract_article(args.url, body, crawled_at)
+    except Rejected as rejected:
+        print(f"jpnews: {args.file} is not an article: {rejected}", file=sys.stderr)
+        return EXIT_ERROR
+    except UndecodablePage as exc:
+        print(f"jpnews: {args.file} cannot be decoded: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _extract_list(listing: Path, crawled_at: datetime | None) -> int:
+    from crawler.extract import extract_article, read_saved_page
+
+    try:
+        lines = listing.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UserError(f"cannot read {listing}: {exc.strerror or exc}") from None
+    for number, row in enumerate(csv.reader(lines, delimiter="\t"), start=1):
+        if not row or not row[0].strip() or row[0].startswith("#"):
+            continue
+        if len(row) < 2:
+            print(json.dumps({"url": row[0], "error": f"line {number}: expected URL<TAB>PATH"}))
+            continue
+        url, path = row[0].strip(), Path(row[1].strip())
+        if not path.is_absolute():
+            path = listing.parent / path
+        try:
+            article = extract_article(url, read_saved_page(path), crawled_at)
+            out: dict[str, Any] = article.to_json()
+        except Exception as exc:  # noqa: BLE001 - one bad page gives an error line, not a stop
+            out = {"url": url, "error": f"{type(exc).__name__}: {exc}"}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _iso(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"not an ISO date-time: {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+# ---- search, sources, status ------------------------------------------------------------------
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import re
+
+    from crawler.storage.db import session
+
+    try:
+        since = datetime.now(timezone.utc) - timedelta(days=parse_age(args.since))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    phrases = [p for p in re.findall(r'"([^"]+)"', args.query) if p.strip()]
+    where = ["search @@ (websearch_to_tsquery('english', %(q)s) || "
+             "websearch_to_tsquery('simple', %(q)s))",
+             "coalesce(published_at, crawled_at) >= %(since)s"]
+    params: dict[str, Any] = {"q": args.query, "since": since, "limit": args.limit}
+    for i, phrase in enumerate(phrases):  # quoted words match exactly, not only by stem
+        where.append(f"(title || ' ' || body) ILIKE %(p{i})s")
+        params[f"p{i}"] = "%" + phrase.replace("%", r"\%").replace("_", r"\_") + "%"
+    if args.source:
+        where.append("source = ANY(%(sources)s)")
+        params["sources"] = args.source
+    if args.group:
+        where.append("source_group = %(group)s")
+        params["group"] = args.group
+    sql = f"""SELECT id, title, source_name, published_at, credit, editor_note, canonical_url,
+                     left(body, 300)
+              FROM articles WHERE {' AND '.join(where)}
+              ORDER BY ts_rank_cd(search, websearch_to_tsquery('english', %(q)s)) DESC,
+                       published_at DESC NULLS LAST
+              LIMIT %(limit)s"""
+    with session(args.database_url) as conn:
+        rows = conn.execute(sql, params).fetchall()
+    for id_, title, source_name, published_at, credit, note, url, snippet in rows:
+        if args.json:
+            print(json.dumps({"id": id_, "title": title, "source_name": source_name,
+                              "published_at": published_at.isoformat() if published_at else None,
+                              "credit": credit, "editor_note": note, "canonical_url": url},
+                             ensure_ascii=False))
+        else:
+            print(card(title, source_name, published_at, credit))
+            print(f"    {url}\n    {' '.join(snippet.split())[:200]}…")
+    if not rows and not args.json:
+        print("no articles match", file=sys.stderr)
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from crawler.sources import SOURCES
+
+    print(f"{'id':<14} {'name':<22} {'group':<14} {'lang':<5} domains")
+    for s in SOURCES.values():
+        print(f"{s.id:<14} {s.name:<22} {s.group:<14} {s.language:<5} {', '.join(s.domains)}")
+    return 0
+
+
+def cmd_db_status(args: argparse.Namespace) -> int:
+    from crawler.storage.articles import counts
+    from crawler.storage.db import database_url, describe, session
+
+    url = database_url(args.database_url)
+    with session(url) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        applied = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+        totals = counts(conn)
+        runs = conn.execute(
+            """SELECT id, spider, started_at, finish_reason, pages, articles_new,
+                      articles_updated FROM crawl_runs ORDER BY id DESC LIMIT 5""").fetchall()
+    print(f"database: {describe(url)} (PostgreSQL {version})")
+    print(f"migrations: {', '.join(applied)}")
+    print(", ".join(f"{k}: {v}" for k, v in totals.items()))
+    for id_, spider, started, reason, pages, new, updated in runs:
+        print(f"  run {id_} {spider} {started:%Y-%m-%d %H:%M} {reason or 'running'}: "
+              f"{pages} pages, {new} new, {updated} updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

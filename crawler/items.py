@@ -1,0 +1,81 @@
+"""The article schema: the one source of truth for what a stored article holds.
+
+`RawArticle` is what a page says (raw strings, raw date text); `Article` is what we keep, after
+`crawler.normalize`. Both are dataclasses so that Scrapy moves them through `itemadapter` and the
+CLI turns them into JSON without a second definition. Names follow schema.org / Zyte's Article.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class RawArticle:
+    """What one page says, before any cleaning. Produced by a page parser, pure of the crawler."""
+
+    url: str
+    source: str | None
+    crawled_at: datetime
+    title: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    summary: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    image_url: str | None = None
+    canonical_url: str | None = None
+    credit: str | None = None
+    page_type: str | None = None
+    """What the page declares itself to be (og:type, JSON-LD @type), used to refuse non-articles."""
+    provenance: dict[str, str] = field(default_factory=dict)
+    """Field → extraction layer that produced it (jsonld, microdata, meta, selectors, generic)."""
+    timezone: str = "Asia/Tokyo"
+    """Zone in which the outlet prints times that carry no offset."""
+
+
+@dataclass
+class Article:
+    """A normalised article, as stored in Postgres and printed as JSON."""
+
+    url: str
+    canonical_url: str
+    source: str
+    source_name: str
+    source_group: str | None
+    title: str
+    body: str
+    """Plain text; paragraphs separated by one blank line."""
+    summary: str | None
+    published_at: datetime | None
+    modified_at: datetime | None
+    credit: str | None
+    """The credit line as printed, e.g. "© KYODO"."""
+    credit_agency: str | None
+    """Normalised agency code: KYODO, JIJI, AFP, REUTERS, AP, ..."""
+    authors: list[str]
+    section: str | None
+    tags: list[str]
+    language: str | None
+    editor_note: str | None
+    image_url: str | None
+    crawled_at: datetime
+    content_hash: str = ""
+    """Fingerprint of title, body and editor's note: a change makes a new version."""
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        for key, value in data.items():
+            if isinstance(value, datetime):
+                data[key] = value.isoformat()
+        return data
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Article))

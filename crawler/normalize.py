@@ -1,0 +1,141 @@
+"""RawArticle → Article: cleaning, dates, credit and editor's note, identity, or a reasoned refusal.
+
+Pure: the same raw input gives the same article, in the crawler, in `jpnews extract` and in a
+later re-parse. Refusals carry a short reason code that the pipeline counts in the crawl stats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+from crawler.credit import agency_code, is_credit_line, split_credit
+from crawler.dates import parse_date
+from crawler.items import Article, RawArticle
+from crawler.sources import SOURCES, Source, owns_host, source_for_url
+from crawler.text import clean_inline, clean_paragraphs, is_editor_note, strip_site_suffix
+from crawler.urls import canonicalize_url, same_site
+
+MIN_BODY_CHARS = {"ja": 60, "zh": 60, "ko": 80}
+DEFAULT_MIN_BODY_CHARS = 150
+NON_ARTICLE_TYPES = frozenset({"website", "profile", "video.other", "product", "book", "music"})
+
+
+class Rejected(ValueError):
+    """The page is not a storable article; `reason` is a short code for the statistics."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def normalize(raw: RawArticle, *, source: Source | None = None,
+              public_url: str | None = None) -> Article:
+    """Build the stored article from what a page says.
+
+    `public_url` is the page's address on the outlet when it was fetched from a mirror (the demo
+    and the tests serve outlets on loopback); identity is always taken from the outlet's address.
+    """
+    url = public_url or raw.url
+    source = source or (SOURCES.get(raw.source) if raw.source else None) or source_for_url(url)
+
+    title = clean_inline(raw.title)
+    if title and source:
+        title = strip_site_suffix(title, [source.name])
+    if not title:
+        raise Rejected("no_title")
+
+    paragraphs = clean_paragraphs(raw.paragraphs)
+    if paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    editor_notes = [p for p in paragraphs if is_editor_note(p)]
+    paragraphs = [p for p in paragraphs if not is_editor_note(p)]
+    paragraphs, credit = split_credit(paragraphs)
+    if raw.credit and is_credit_line(clean_inline(raw.credit)):
+        credit = clean_inline(raw.credit)
+    body = "\n\n".join(paragraphs)
+
+    page_type = (raw.page_type or "").lower()
+    if page_type in NON_ARTICLE_TYPES and not raw.published:
+        raise Rejected("not_article", f"page declares type {page_type!r} and no date")
+    if not body:
+        raise Rejected("no_body")
+    language = _language(raw.language) or (source.language if source else None)
+    if len(body) < MIN_BODY_CHARS.get(language or "", DEFAULT_MIN_BODY_CHARS):
+        raise Rejected("body_too_short", f"{len(body)} characters")
+
+    now = raw.crawled_at
+    tz = source.timezone if source else raw.timezone
+    published_at = _utc(parse_date(raw.published, tz=tz, now=now))
+    modified_at = _utc(parse_date(raw.modified, tz=tz, now=now))
+    if published_at and (published_at - now).total_seconds() > 86400:
+        published_at = None  # a date a day or more in the future is a misread, not news
+    if modified_at and published_at and modified_at < published_at:
+        modified_at = None
+
+    canonical = canonicalize_url(_identity_url(url, raw.canonical_url, source))
+    editor_note = " ".join(editor_notes) or None
+    summary = clean_inline(raw.summary) or None
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        source=source.id if source else _host_id(url),
+        source_name=source.name if source else _host_id(url),
+        source_group=source.group if source else None,
+        title=title,
+        body=body,
+        summary=summary,
+        published_at=published_at,
+        modified_at=modified_at,
+        credit=credit,
+        credit_agency=agency_code(credit),
+        authors=[clean_inline(a) for a in raw.authors if clean_inline(a)],
+        section=clean_inline(raw.section) or None,
+        tags=list(dict.fromkeys(clean_inline(t) for t in raw.tags if clean_inline(t))),
+        language=language,
+        editor_note=editor_note,
+        image_url=urljoin(url, raw.image_url) if raw.image_url else None,
+        crawled_at=raw.crawled_at,
+        content_hash=content_hash(title, body, editor_note),
+        provenance=dict(raw.provenance),
+    )
+
+
+def content_hash(title: str, body: str, editor_note: str | None) -> str:
+    """What makes a new version: any change of the words a reader sees."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (title, body, editor_note or ""):
+        digest.update(" ".join(part.split()).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _identity_url(url: str, canonical: str | None, source: Source | None) -> str:
+    """rel=canonical wins when it points into the same outlet; otherwise the page's own URL."""
+    if not canonical or not canonical.startswith(("http://", "https://")):
+        return url
+    if source is not None:
+        return canonical if owns_host(source, urlsplit(canonical).hostname or "") else url
+    return canonical if same_site(url, canonical) else url
+
+
+def _language(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def _host_id(url: str) -> str:
+    host = (urlsplit(url).hostname or "unknown").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc) if value else None
+
+
+def crawl_time(value: datetime | None = None) -> datetime:
+    return (value or datetime.now(timezone.utc)).astimezone(timezone.utc)

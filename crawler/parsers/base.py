@@ -1,0 +1,502 @@
+"""The generic article page: structured data, then an outlet's selectors, then trafilatura.
+
+A page object in the web-poet sense: built from (url, html, crawl time) alone, one method per
+field, no crawler. Each field tries its layers in order and records which one answered, so a
+redesign that silently breaks an outlet's selectors shows up as a shift in the layer statistics
+instead of as garbage. An outlet parser is a subclass that fills `selectors` and overrides the
+odd field; everything else, including the fallbacks, lives here once.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any, ClassVar
+
+import lxml.html
+from extruct.jsonld import JsonLdExtractor
+from extruct.w3cmicrodata import MicrodataExtractor
+from lxml.cssselect import CSSSelector
+
+from crawler.html import parse_html
+from crawler.items import RawArticle
+from crawler.sources import Source
+from crawler.text import clean_inline
+
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report",
+    "LiveBlogPosting", "ScholarlyArticle", "TechArticle", "SocialMediaPosting", "Posting",
+})
+ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle", "blog", "post"})
+
+# Elements whose text is never article text, wherever they sit inside a body container.
+_DROP_TAGS = ("script", "style", "noscript", "figure", "figcaption", "aside", "iframe", "form",
+              "button", "nav", "footer", "header", "svg", "video", "audio", "template", "select",
+              "input", "textarea", "object", "embed")
+_DROP_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:ad|ads|advert\w*|s10r|sponsor\w*|share\w*|social|sns|related|recommend\w*|"
+    r"comment\w*|caption|credit-photo|photo-credit|newsletter|subscribe|promo|banner|outbrain|"
+    r"taboola|breadcrumbs?|tags?|byline|paywall-prompt|read-more|more-articles)(?:$|[\s_-])",
+    re.I,
+)
+_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd",
+                         "dt", "tr"})
+_CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "ul", "ol", "dl", "table",
+                             "tbody", "thead", "span", "font", "center"})
+
+Layer = tuple[str, Callable[[], Any]]
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors of an outlet's own markup; an empty tuple means "no rule for this field"."""
+
+    title: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    section: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+    credit: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    """Elements inside the body that are the outlet's widgets (ads, share bars, captions)."""
+
+
+def css(selector: str) -> CSSSelector:
+    """Compiled selector, cached: outlet parsers run the same few selectors on every page."""
+    compiled = _CSS_CACHE.get(selector)
+    if compiled is None:
+        compiled = _CSS_CACHE[selector] = CSSSelector(selector, translator="html")
+    return compiled
+
+
+_CSS_CACHE: dict[str, CSSSelector] = {}
+
+
+def element_text(element: lxml.html.HtmlElement) -> str:
+    return clean_inline(element.text_content())
+
+
+def element_paragraphs(element: lxml.html.HtmlElement, drop: Iterable[str] = ()) -> list[str]:
+    """Paragraph texts of a body container, without widgets, captions and scripts.
+
+    Works on a copy: the caller's tree stays whole for the other fields.
+    """
+    root = copy.deepcopy(element)
+    doomed = list(root.iter(*_DROP_TAGS))
+    for selector in drop:
+        doomed.extend(css(selector)(root))
+    for node in root.iter():
+        if isinstance(node.tag, str) and node is not root and _DROP_CLASS.search(
+                f"{node.get('class', '')} {node.get('id', '')}"):
+            doomed.append(node)
+    for node in doomed:
+        parent = node.getparent()
+        if parent is not None:
+            node.drop_tree()
+    return [p for p in _blocks(root) if p]
+
+
+def _blocks(element: lxml.html.HtmlElement) -> list[str]:
+    """Text of each block; loose text between blocks and <br><br> breaks become paragraphs too."""
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = clean_inline("".join(pending))
+        if text:
+            out.append(text)
+        pending.clear()
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        if node.text:
+            pending.append(node.text)
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _BLOCK_TAGS and not any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS
+                                              for d in child.iterdescendants()):
+                flush()
+                out.append(clean_inline(child.text_content()))
+            elif tag in _BLOCK_TAGS or tag in _CONTAINER_TAGS and tag != "span":
+                flush()
+                walk(child)
+                flush()
+            elif tag == "br":
+                if child.getnext() is not None and child.getnext().tag == "br":
+                    flush()
+                else:
+                    pending.append(" ")
+            elif tag:
+                pending.append(child.text_content())
+            if child.tail:
+                pending.append(child.tail)
+
+    walk(element)
+    flush()
+    return [p for p in out if p]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _type_names(value: Any) -> set[str]:
+    return {str(t).rsplit("/", 1)[-1] for t in _as_list(value)}
+
+
+def _names(value: Any) -> list[tuple[str, str]]:
+    """(name, type) pairs of a schema.org author/creator value in any of its shapes."""
+    out: list[tuple[str, str]] = []
+    for item in _as_list(value):
+        if isinstance(item, str):
+            out.append((item, "Person"))
+        elif isinstance(item, dict):
+            props = item.get("properties", item)
+            name = props.get("name")
+            if isinstance(name, list):
+                name = name[0] if name else None
+            if isinstance(name, str):
+                kind = _type_names(item.get("@type") or item.get("type") or "Person")
+                out.append((name, "Organization" if kind & {"Organization", "NewsMediaOrganization"}
+                            else "Person"))
+    return out
+
+
+class ArticlePage:
+    """Extraction of one article page; subclasses declare an outlet's selectors."""
+
+    selectors: ClassVar[Selectors] = Selectors()
+
+    def __init__(self, url: str, html: str, crawled_at: datetime,
+                 source: Source | None = None) -> None:
+        self.url = url
+        self.html = html
+        self.crawled_at = crawled_at
+        self.source = source
+        self.tree = parse_html(html)
+        self.provenance: dict[str, str] = {}
+
+    # ---- structured data, read once -------------------------------------------------------
+
+    @cached_property
+    def jsonld(self) -> dict[str, Any]:
+        """The page's JSON-LD article object (the first of an article type), or {}."""
+        try:
+            items = JsonLdExtractor().extract_items(self.tree, base_url=self.url)
+        except (ValueError, TypeError):
+            items = []
+        queue = list(items)
+        while queue:
+            item = queue.pop(0)
+            if isinstance(item, list):
+                queue.extend(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            if _type_names(item.get("@type")) & ARTICLE_TYPES:
+                return item
+            queue.extend(_as_list(item.get("@graph")))
+            main = item.get("mainEntity")
+            if isinstance(main, dict):
+                queue.append(main)
+        return {}
+
+    @cached_property
+    def microdata(self) -> dict[str, Any]:
+        """Properties of the page's microdata article item, or {}."""
+        if not self.tree.xpath("//*[@itemscope][1]"):
+            return {}
+        try:
+            items = MicrodataExtractor().extract_items(self.tree, self.url)
+        except (ValueError, TypeError):
+            return {}
+        for item in items:
+            if _type_names(item.get("type")) & ARTICLE_TYPES:
+                return item.get("properties", {})
+        return {}
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """<meta property|name=...> values by lower-cased key, in page order."""
+        out: dict[str, list[str]] = {}
+        for node in self.tree.iter("meta"):
+            key = node.get("property") or node.get("name") or node.get("itemprop")
+            content = node.get("content")
+            if key and content and content.strip():
+                out.setdefault(key.strip().lower(), []).append(content.strip())
+        return out
+
+    def meta_first(self, *keys: str) -> str | None:
+        for key in keys:
+            values = self.meta.get(key)
+            if values:
+                return values[0]
+        return None
+
+    @cached_property
+    def generic(self) -> dict[str, Any]:
+        """trafilatura's reading of the page: the costly last resort, computed at most once."""
+        import trafilatura
+
+        document = trafilatura.bare_extraction(
+            self.tree, url=self.url, with_metadata=True, include_comments=False,
+            include_tables=False, include_images=False, deduplicate=True)
+        if document is None:
+            return {}
+        return document.as_dict() if hasattr(document, "as_dict") else dict(document)
+
+    def select(self, selectors: tuple[str, ...]) -> list[lxml.html.HtmlElement]:
+        for selector in selectors:
+            found = css(selector)(self.tree)
+            if found:
+                return found
+        return []
+
+    def select_text(self, selectors: tuple[str, ...]) -> str | None:
+        found = self.select(selectors)
+        text = element_text(found[0]) if found else ""
+        return text or None
+
+    def select_attr_or_text(self, selectors: tuple[str, ...],
+                            attrs: tuple[str, ...] = ("datetime", "content")) -> str | None:
+        for node in self.select(selectors):
+            for attr in attrs:
+                if node.get(attr):
+                    return node.get(attr).strip()
+            text = element_text(node)
+            if text:
+                return text
+        return None
+
+    # ---- layered resolution -----------------------------------------------------------------
+
+    def first(self, field_name: str, layers: list[Layer]) -> Any:
+        """The first layer's non-empty answer; records the layer in `provenance`."""
+        for layer, produce in layers:
+            value = produce()
+            if value not in (None, "", [], {}):
+                self.provenance[field_name] = layer
+                return value
+        return None
+
+    # ---- fields -----------------------------------------------------------------------------
+
+    def title(self) -> str | None:
+        return self.first("title", [
+            ("jsonld", lambda: _str(self.jsonld.get("headline") or self.jsonld.get("name"))),
+            ("microdata", lambda: _str(self.microdata.get("headline"))),
+            ("meta", lambda: self.meta_first("og:title", "twitter:title")),
+            ("selectors", lambda: self.select_text(self.selectors.title)),
+            ("generic", lambda: self.generic.get("title") or self._html_title()),
+        ])
+
+    def _html_title(self) -> str | None:
+        h1 = self.tree.xpath("//h1")
+        if h1 and element_text(h1[0]):
+            return element_text(h1[0])
+        node = self.tree.find(".//title")
+        return element_text(node) if node is not None else None
+
+    def body_element(self) -> lxml.html.HtmlElement | None:
+        """The container the page marks as its body, by microdata or the outlet's selectors."""
+        found = self.tree.xpath('//*[@itemprop="articleBody"]')
+        if found:
+            self._body_layer = "microdata"
+            return found[0]
+        found = self.select(self.selectors.body)
+        if found:
+            self._body_layer = "selectors"
+            return found[0]
+        return None
+
+    def paragraphs(self) -> list[str]:
+        """Body paragraphs. A marked container that is empty means an empty body: the generic
+        layer is only asked when the page marks no body at all, so it cannot pass off comments
+        or related lists as the text of a page that has none."""
+        container = self.body_element()
+        if container is not None:
+            paragraphs = element_paragraphs(container, self.selectors.drop)
+            if paragraphs:
+                self.provenance["body"] = self._body_layer
+            return paragraphs
+        return self.first("body", [
+            ("jsonld", lambda: _split_lines(_str(self.jsonld.get("articleBody")))),
+            ("generic", lambda: _split_lines(self.generic.get("text"))),
+        ]) or []
+
+    def summary(self) -> str | None:
+        return self.first("summary", [
+            ("jsonld", lambda: _str(self.jsonld.get("description"))),
+            ("microdata", lambda: _str(self.microdata.get("description"))),
+            ("meta", lambda: self.meta_first("og:description", "description",
+                                             "twitter:description")),
+        ])
+
+    def published(self) -> str | None:
+        return self.first("published", [
+            ("jsonld", lambda: _str(self.jsonld.get("datePublished")
+                                    or self.jsonld.get("dateCreated"))),
+            ("microdata", lambda: _str(self.microdata.get("datePublished"))),
+            ("meta", lambda: self.meta_first(
+                "article:published_time", "og:published_time", "datepublished",
+                "date", "pubdate", "publishdate", "dc.date", "dc.date.issued", "dcterms.created",
+                "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime")),
+            ("selectors", lambda: self.select_attr_or_text(self.selectors.published)),
+            ("generic", self._generic_date),
+        ])
+
+    def _generic_date(self) -> str | None:
+        from htmldate import find_date
+
+        try:
+            return find_date(self.tree, url=self.url, original_date=True, extensive_search=False,
+                             outputformat="%Y-%m-%dT%H:%M:%S")
+        except (ValueError, TypeError):
+            return None
+
+    def modified(self) -> str | None:
+        return self.first("modified", [
+            ("jsonld", lambda: _str(self.jsonld.get("dateModified"))),
+            ("microdata", lambda: _str(self.microdata.get("dateModified"))),
+            ("meta", lambda: self.meta_first("article:modified_time", "og:updated_time",
+                                             "datemodified", "last-modified")),
+            ("selectors", lambda: self.select_attr_or_text(self.selectors.modified)),
+        ])
+
+    def authors(self) -> list[str]:
+        return self.first("authors", [
+            ("jsonld", lambda: self._people(self.jsonld.get("author"))),
+            ("microdata", lambda: self._people(self.microdata.get("author"))),
+            ("meta", lambda: self._people(
+                [a for a in self.meta.get("author", []) + self.meta.get("article:author", [])
+                 if not a.startswith("http")])),
+            ("selectors", lambda: self._people(
+                [element_text(n) for n in self.select(self.selectors.authors)])),
+        ]) or []
+
+    def _people(self, value: Any) -> list[str]:
+        """Person names only: an outlet naming itself as author is not a byline."""
+        own = {n.lower() for n in (self.source.name,) if self.source} if self.source else set()
+        names: list[str] = []
+        for name, kind in _names(value):
+            name = re.sub(r"^(?:by|written by)\s+", "", clean_inline(name), flags=re.I)
+            if name and kind == "Person" and name.lower() not in own and name not in names:
+                names.append(name)
+        return names
+
+    def section(self) -> str | None:
+        return self.first("section", [
+            ("jsonld", lambda: _str(self.jsonld.get("articleSection"))),
+            ("meta", lambda: self.meta_first("article:section")),
+            ("selectors", lambda: self.select_text(self.selectors.section)),
+        ])
+
+    def tags(self) -> list[str]:
+        return self.first("tags", [
+            ("jsonld", lambda: _keywords(self.jsonld.get("keywords"))),
+            ("meta", lambda: [t for t in self.meta.get("article:tag", []) if t]
+             or _keywords(self.meta_first("news_keywords"))),
+            ("selectors", lambda: [element_text(n) for n in self.select(self.selectors.tags)]),
+        ]) or []
+
+    def image_url(self) -> str | None:
+        return self.first("image_url", [
+            ("jsonld", lambda: _image(self.jsonld.get("image"))),
+            ("meta", lambda: self.meta_first("og:image", "twitter:image", "twitter:image:src")),
+            ("microdata", lambda: _image(self.microdata.get("image"))),
+            ("selectors", lambda: next((n.get("src") for n in self.select(self.selectors.image)
+                                        if n.get("src")), None)),
+        ])
+
+    def canonical_url(self) -> str | None:
+        for node in self.tree.iter("link"):
+            if (node.get("rel") or "").lower() == "canonical" and node.get("href"):
+                return node.get("href").strip()
+        return self.meta_first("og:url")
+
+    def language(self) -> str | None:
+        return (self.tree.get("lang") or self.meta_first("content-language", "og:locale")
+                or _str(self.jsonld.get("inLanguage")))
+
+    def credit(self) -> str | None:
+        return self.first("credit", [("selectors", lambda: self.select_text(
+            self.selectors.credit))])
+
+    def page_type(self) -> str | None:
+        if self.jsonld:
+            return "article"
+        og = (self.meta_first("og:type") or "").lower()
+        if og:
+            return "article" if og in ARTICLE_OG_TYPES else og
+        if self.microdata:
+            return "article"
+        return None
+
+    def to_raw(self) -> RawArticle:
+        source = self.source
+        return RawArticle(
+            url=self.url,
+            source=source.id if source else None,
+            crawled_at=self.crawled_at,
+            title=self.title(),
+            paragraphs=self.paragraphs(),
+            summary=self.summary(),
+            published=self.published(),
+            modified=self.modified(),
+            authors=self.authors(),
+            section=self.section(),
+            tags=self.tags(),
+            language=self.language(),
+            image_url=self.image_url(),
+            canonical_url=self.canonical_url(),
+            credit=self.credit(),
+            page_type=self.page_type(),
+            provenance=dict(self.provenance),
+            timezone=source.timezone if source else "UTC",
+        )
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    if isinstance(value, str):
+        text = clean_inline(lxml.html.fromstring(value).text_content()) if "<" in value else \
+            clean_inline(value)
+        return text or None
+    return None
+
+
+def _split_lines(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [line for line in (clean_inline(x) for x in re.split(r"\n+", text)) if line]
+
+
+def _keywords(value: Any) -> list[str]:
+    out: list[str] = []
+    for item in _as_list(value):
+        if isinstance(item, str):
+            out.extend(k.strip() for k in item.split(",") if k.strip())
+    return out
+
+
+def _image(value: Any) -> str | None:
+    for item in _as_list(value):
+        if isinstance(item, str) and item.strip():
+            return item.strip()
+        if isinstance(item, dict):
+            props = item.get("properties", item)
+            url = props.get("url") or props.get("contentUrl")
+            if isinstance(url, str) and url.strip():
+                return url.strip()
+    return None
+

@@ -1,0 +1,31 @@
+"""Running Scrapy crawls in this process, for the `jpnews` command and the demo."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+
+def project_settings(overrides: dict[str, Any] | None = None) -> Any:
+    """crawler/settings.py plus overrides, wherever the command is run from."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    settings = get_project_settings()
+    if overrides:
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(spider_names: list[str], overrides: dict[str, Any] | None = None
+              ) -> dict[str, dict[str, Any]]:
+    """Crawl the named spiders together in one Scrapy process; returns each one's final stats."""
+    process = CrawlerProcess(project_settings(overrides))
+    crawlers = []
+    for name in spider_names:
+        crawler = process.create_crawler(name)
+        crawlers.append(crawler)
+        process.crawl(crawler)
+    process.start()
+    return {c.spidercls.name: c.stats.get_stats() for c in crawlers}

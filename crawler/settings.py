@@ -1,0 +1,60 @@
+"""Scrapy settings of jpnews. Every knob a user turns has an environment override (JPNEWS_*,
+DATABASE_URL); anything else can still be set per run with `scrapy crawl -s NAME=VALUE`."""
+
+from __future__ import annotations
+
+import json
+import os
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+BOT_NAME = "jpnews"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# ---- politeness: on by default ------------------------------------------------------------------
+USER_AGENT = _env("JPNEWS_USER_AGENT",
+                  "jpnews/0.1 (+https://github.com/jpnews/jpnews; news archive crawler)")
+ROBOTSTXT_OBEY = _env_bool("JPNEWS_OBEY_ROBOTS", True)
+CONCURRENT_REQUESTS = int(_env("JPNEWS_CONCURRENT_REQUESTS", "16"))
+CONCURRENT_REQUESTS_PER_DOMAIN = int(_env("JPNEWS_CONCURRENCY_PER_DOMAIN", "2"))
+DOWNLOAD_DELAY = float(_env("JPNEWS_DOWNLOAD_DELAY", "1.0"))
+AUTOTHROTTLE_ENABLED = _env_bool("JPNEWS_AUTOTHROTTLE", True)
+AUTOTHROTTLE_START_DELAY = float(_env("JPNEWS_AUTOTHROTTLE_START_DELAY", "2.0"))
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = int(_env("JPNEWS_DOWNLOAD_TIMEOUT", "30"))
+RETRY_ENABLED = True
+RETRY_TIMES = int(_env("JPNEWS_RETRY_TIMES", "2"))
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = _env_bool("JPNEWS_HTTPCACHE", False)
+HTTPCACHE_DIR = "httpcache"
+
+# ---- pipeline ---------------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 300,
+    "pipelines.store.StorePipeline": 800,
+}
+DATABASE_URL = os.environ.get("DATABASE_URL")  # None: the embedded Postgres
+JPNEWS_STORE_BATCH_SIZE = int(_env("JPNEWS_STORE_BATCH_SIZE", "100"))
+JPNEWS_STORE_FLUSH_SECONDS = float(_env("JPNEWS_STORE_FLUSH_SECONDS", "5"))
+JPNEWS_STORE_RETRIES = int(_env("JPNEWS_STORE_RETRIES", "3"))
+JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
+
+# ---- discovery ----------------------------------------------------------------------------------
+# Serve an outlet from another origin (a mirror, the demo site): {"japantoday": "http://127.0.0.1:8000"}
+JPNEWS_BASE_URLS = json.loads(_env("JPNEWS_BASE_URLS", "{}"))
+JPNEWS_MAX_LISTING_PAGES = int(_env("JPNEWS_MAX_LISTING_PAGES", "3"))
+
+LOG_LEVEL = _env("JPNEWS_LOG_LEVEL", "INFO")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

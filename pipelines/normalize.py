@@ -1,0 +1,41 @@
+"""Normalise pipeline: RawArticle → Article, or a drop counted by reason and logged with its URL."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler.items import RawArticle
+from crawler.normalize import Rejected, normalize
+
+log = logging.getLogger(__name__)
+
+
+class NormalizePipeline:
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, RawArticle):
+            return item
+        try:
+            article = normalize(item)
+        except Rejected as rejected:
+            self.stats.inc_value(f"jpnews/dropped/{rejected.reason}")
+            log.warning("dropped %s: %s", item.url, rejected)
+            raise DropItem(f"{rejected.reason}: {item.url}") from None
+        for field, layer in ItemAdapter(article)["provenance"].items():
+            self.stats.inc_value(f"jpnews/field/{field}/{layer}")
+        self.stats.inc_value("jpnews/articles/normalized")
+        return article
+

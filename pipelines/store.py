@@ -1,0 +1,159 @@
+"""Store pipeline: articles into Postgres in batches, and one `crawl_runs` row per crawl.
+
+Batches go in on a timer as well as by size, so a slow polite crawl lands as it goes. A database
+outage is retried with back-off and the batch kept in memory meanwhile (each batch is one
+transaction, so nothing is ever half-written); if the database is still gone when the crawl
+closes, the articles not stored are written to a JSON-lines spill file named in the log, never
+dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+from twisted.internet import task
+
+from crawler.items import Article
+from crawler.storage.articles import ArticleStore, WriteResult
+from crawler.storage.db import DatabaseUnavailable, describe, open_pool, prepare
+from crawler.storage.embedded import data_dir
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler, database_url: str, *, batch_size: int,
+                 flush_seconds: float, retries: int, max_buffer: int) -> None:
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats
+        self.database_url = database_url
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.retries = retries
+        self.max_buffer = max_buffer
+        self.buffer: list[Article] = []
+        self.result = WriteResult()
+        self.pool: ConnectionPool | None = None
+        self.store: ArticleStore | None = None
+        self.run_id: int | None = None
+        self.timer: task.LoopingCall | None = None
+        self.spill_path: Path | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        settings = crawler.settings
+        # Reach and migrate the database before the first request: a crawl into a database that
+        # is not there would fetch pages only to lose them.
+        url = prepare(settings.get("DATABASE_URL"))
+        pipeline = cls(crawler, url,
+                       batch_size=settings.getint("JPNEWS_STORE_BATCH_SIZE", 100),
+                       flush_seconds=settings.getfloat("JPNEWS_STORE_FLUSH_SECONDS", 5.0),
+                       retries=settings.getint("JPNEWS_STORE_RETRIES", 3),
+                       max_buffer=settings.getint("JPNEWS_STORE_MAX_BUFFER", 20000))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        try:
+            self.pool = open_pool(self.database_url)
+        except PoolTimeout as exc:
+            raise DatabaseUnavailable(
+                f"cannot reach Postgres at {describe(self.database_url)}") from exc
+        self.store = ArticleStore(self.pool)
+        self.run_id = self.store.begin_run(spider.name)
+        self.stats.set_value("jpnews/crawl_run_id", self.run_id)
+        log.info("storing into %s (crawl run %s)", describe(self.database_url), self.run_id)
+        if self.flush_seconds > 0:
+            self.timer = task.LoopingCall(self.flush)
+            self.timer.start(self.flush_seconds, now=False)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if isinstance(item, Article):
+            self.buffer.append(item)
+            if len(self.buffer) >= self.batch_size:
+                self.flush()
+        return item
+
+    def flush(self, *, final: bool = False) -> None:
+        """Write what is buffered; on failure keep it and try again later."""
+        while self.buffer:
+            batch = self.buffer[: self.batch_size]
+            if not self._write_with_retries(batch, attempts=self.retries + 1 if final else 1):
+                if len(self.buffer) > self.max_buffer and not final:
+                    self._spill(self.buffer[: len(self.buffer) - self.max_buffer])
+                    del self.buffer[: len(self.buffer) - self.max_buffer]
+                return
+            del self.buffer[: len(batch)]
+
+    def _write_with_retries(self, batch: list[Article], attempts: int) -> bool:
+        assert self.store is not None
+        for attempt in range(1, attempts + 1):
+            started = time.perf_counter()
+            try:
+                written = self.store.write(batch, self.run_id)
+            except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
+                self.stats.inc_value("jpnews/store/failed_batches")
+                log.error("could not store %d articles (attempt %d of %d): %s", len(batch),
+                          attempt, attempts, str(exc).strip().splitlines()[-1] if str(exc)
+                          else type(exc).__name__)
+                if attempt < attempts:
+                    time.sleep(min(2 ** attempt, 10))
+                continue
+            self.stats.inc_value("jpnews/time/store_ms", round(
+                (time.perf_counter() - started) * 1000))
+            self.result += written
+            for name in ("new", "updated", "unchanged"):
+                self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
+            return True
+        return False
+
+    def _spill(self, articles: list[Article]) -> None:
+        if self.spill_path is None:
+            folder = data_dir() / "spill"
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            self.spill_path = folder / f"{self.crawler.spider.name}-{stamp}.jsonl"
+        with self.spill_path.open("a", encoding="utf-8") as out:
+            for article in articles:
+                out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+        self.stats.inc_value("jpnews/store/spilled", len(articles))
+        log.error("database unavailable: %d articles saved to %s (load them with `jpnews "
+                  "import`)", len(articles), self.spill_path)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.flush(final=True)
+        if self.buffer:
+            self._spill(self.buffer)
+            self.buffer = []
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Record the run once Scrapy has its final numbers."""
+        if self.store is None or self.run_id is None:
+            return
+        stats = self.stats.get_stats()
+        dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
+                   if k.startswith("jpnews/dropped/")}
+        errors = sum(v for k, v in stats.items() if k.startswith("jpnews/errors/"))
+        try:
+            self.store.finish_run(
+                self.run_id, reason=reason, pages=stats.get("response_received_count", 0),
+                result=self.result, dropped=dropped, errors=errors,
+                stats=json.loads(json.dumps(stats, default=str)))
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            log.error("could not record crawl run %s: %s", self.run_id, exc)
+        finally:
+            if self.pool is not None:
+                self.pool.close()

@@ -1,0 +1,147 @@
+"""The spider every outlet shares: discovery from feeds and listings, parsing by the page parser.
+
+An outlet module declares `source` (from crawler.sources) and nothing else unless its site needs
+it. The spider can crawl a mirror of the outlet (the demo site, a test server): with a base URL
+set, requests go to the mirror while every URL the pipeline sees stays the outlet's own, so a
+mirror crawl and a live crawl store the same identities.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.discovery import feed_entries, listing_entries, next_page
+from crawler.extract import extract_raw
+from crawler.html import UndecodablePage, decode_html, parse_html
+from crawler.items import RawArticle
+from crawler.normalize import Rejected
+from crawler.sources import Source
+
+log = logging.getLogger(__name__)
+
+
+class NewsSpider(Spider):
+    source: ClassVar[Source]
+
+    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.allowed_domains = list(self.source.domains)
+        self.max_listing_pages = 3
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        mirrors = crawler.settings.getdict("JPNEWS_BASE_URLS")
+        if cls.source.id in mirrors and "base_url" not in kwargs:
+            kwargs["base_url"] = mirrors[cls.source.id]
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_listing_pages = crawler.settings.getint("JPNEWS_MAX_LISTING_PAGES", 3)
+        if spider.base_url:
+            spider.allowed_domains = None  # the mirror's host is not the outlet's
+        return spider
+
+    # ---- outlet URLs ↔ fetched URLs ------------------------------------------------------------
+
+    @property
+    def origin(self) -> str:
+        return self.source.home.rstrip("/")
+
+    def to_fetch(self, url: str) -> str:
+        if self.base_url and url.startswith(self.origin):
+            return self.base_url + url[len(self.origin):]
+        return url
+
+    def to_public(self, url: str) -> str:
+        if self.base_url and url.startswith(self.base_url):
+            return self.origin + url[len(self.base_url):]
+        return url
+
+    def _request(self, url: str, callback: Any, **meta: Any) -> Request:
+        return Request(self.to_fetch(url), callback=callback, errback=self.on_error, meta=meta)
+
+    # ---- discovery ------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.source.feeds:
+            yield self._request(url, self.parse_feed, jpnews_kind="feed")
+        for url in self.source.listings:
+            yield self._request(url, self.parse_listing, jpnews_kind="listing", listing_page=1)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
+        return self.parse_listing(response)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        entries = feed_entries(response.body, self.to_public(response.url))
+        self.crawler.stats.inc_value("jpnews/discovery/feed_links", len(entries))
+        for entry in entries:
+            if self.source.is_article_url(entry.url):
+                yield self._article_request(entry.url, entry.published, "feed")
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        public = self.to_public(response.url)
+        try:
+            text, _ = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        except UndecodablePage:
+            self._count_failure("listing_undecodable", response.url, "undecodable listing")
+            return
+        tree = parse_html(text)
+        entries = listing_entries(tree, public, self.source)
+        self.crawler.stats.inc_value("jpnews/discovery/listing_links", len(entries))
+        for entry in entries:
+            yield self._article_request(entry.url, entry.published, "listing")
+        page = response.meta.get("listing_page", 1)
+        following = next_page(tree, public)
+        if following and page < self.max_listing_pages:
+            yield self._request(following, self.parse_listing, jpnews_kind="listing",
+                                listing_page=page + 1)
+
+    def _article_request(self, url: str, published: str | None, found_in: str) -> Request:
+        return self._request(url, self.parse_article, jpnews_kind="article",
+                             listed_published=published, found_in=found_in)
+
+    # ---- articles -------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[RawArticle]:
+        public = self.to_public(response.url)
+        crawled_at = datetime.now(timezone.utc)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        try:
+            raw = extract_raw(public, response.body, crawled_at, content_type=content_type,
+                              source=self.source)
+        except UndecodablePage:
+            self._count_failure("undecodable", public, "no charset decodes the page")
+            return
+        except Rejected as rejected:
+            self._count_failure(rejected.reason, public, str(rejected))
+            return
+        except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
+            self._count_failure("parse_error", public, f"{type(exc).__name__}: {exc}")
+            log.debug("parse error on %s", public, exc_info=True)
+            return
+        listed = response.meta.get("listed_published")
+        if not raw.published and listed:
+            raw.published = listed
+            raw.provenance["published"] = response.meta.get("found_in", "listing")
+        yield raw
+
+    def _count_failure(self, reason: str, url: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"jpnews/dropped/{reason}")
+        log.warning("dropped %s: %s", url, detail)
+
+    def on_error(self, failure: Failure) -> None:
+        """A request that failed for good (after retries): counted and logged, never fatal."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("jpnews_kind", "page")
+        reason = type(failure.value).__name__
+        response = getattr(failure.value, "response", None)
+        detail = f"HTTP {response.status}" if response is not None else str(failure.value)
+        self.crawler.stats.inc_value(f"jpnews/errors/{kind}/{reason}")
+        log.warning("failed %s %s: %s", kind, self.to_public(request.url), detail)
