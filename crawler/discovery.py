@@ -22,6 +22,10 @@ class Entry:
     title: str | None = None
 
 
+# Publication dates of RSS 2.0, Dublin Core and Atom; Atom's <updated> only when nothing else.
+_DATE_TAGS = frozenset({"pubdate", "published", "date", "issued", "updated"})
+
+
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
@@ -50,7 +54,7 @@ def feed_entries(body: bytes, base_url: str) -> list[Entry]:
                     link = href
                 elif not href and child.text and child.text.strip():
                     link = child.text.strip()
-            elif name in ("pubdate", "published", "date", "issued") and child.text or name == "updated" and child.text and not published:
+            elif name in _DATE_TAGS and child.text and not (name == "updated" and published):
                 published = child.text.strip()
             elif name == "title" and child.text:
                 title = child.text.strip()

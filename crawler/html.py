@@ -22,6 +22,8 @@ _ALIASES = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis
             "windows-31j": "cp932", "ms_kanji": "cp932", "euc-jp": "euc_jis_2004",
             "euc_jp": "euc_jis_2004", "x-euc-jp": "euc_jis_2004", "iso-8859-1": "cp1252",
             "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+_JAPANESE_CODECS = frozenset({"cp932", "shift_jis", "euc_jp", "euc_jis_2004", "iso2022_jp",
+                              "shift_jis_2004", "shift_jisx0213"})
 
 
 class UndecodablePage(ValueError):
@@ -69,13 +71,15 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
             return body.decode(codec), codec
         except UnicodeDecodeError:
             continue
-    best = from_bytes(body[:500_000]).best()
-    if best is not None and best.encoding:
-        codec = _codec(best.encoding) or best.encoding
+    # Undeclared legacy bytes: a Japanese encoding when detection sees one, else the web's
+    # default for legacy Latin pages (windows-1252), else whatever detection offers.
+    guesses = [_codec(m.encoding) or m.encoding for m in from_bytes(body[:500_000])]
+    japanese = [g for g in guesses if g in _JAPANESE_CODECS]
+    for codec in (*japanese, "cp1252", *guesses):
         try:
             return body.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
-            pass
+            continue
     raise UndecodablePage("bytes decode under no declared or detected charset")
 
 

@@ -1,0 +1,96 @@
+"""Shared fixtures: a throwaway Postgres database per session, the corpus path, the sample site.
+
+The database is the real thing: JPNEWS_TEST_DATABASE_URL if set, else the local server on
+127.0.0.1:5432, else an embedded server started for the session (a fresh machine has none).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("JPNEWS_CORPUS", ROOT.parent / "shared" / "corpus"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The sample site is built for a fixed instant so that expected outputs are stable.
+SAMPLE_NOW = datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc)
+
+
+def corpus_path(*parts: str) -> Path:
+    """A path inside the real-page corpus; skips the test when the corpus is not there."""
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real-page corpus not found at {path} (set JPNEWS_CORPUS to its folder)")
+    return path
+
+
+def _reachable(url: str) -> bool:
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+        return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("JPNEWS_TEST_DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    local = "postgresql://postgres@127.0.0.1:5432/postgres"
+    if _reachable(local):
+        yield local
+        return
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
+    yield server.get_uri("postgres")
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def database_url(admin_url: str) -> Iterator[str]:
+    """A database of its own for this test session, dropped at the end."""
+    name = f"jpnews_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = admin_url.partition("?")
+    url = base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+    yield url
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[str]:
+    """The session database, migrated and emptied before the test."""
+    from crawler.storage.db import prepare
+
+    prepare(database_url)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("TRUNCATE articles, article_versions, crawl_runs RESTART IDENTITY CASCADE")
+    yield database_url
+
+
+def run_jpnews(*args: str, env: dict[str, str] | None = None,
+               timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """The installed command line, in a child process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def run_scrapy(*args: str, env: dict[str, str] | None = None,
+               timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scrapy.cmdline", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})

@@ -1,0 +1,59 @@
+import pytest
+
+from crawler.html import UndecodablePage, decode_html
+from crawler.sources import JAPANTODAY, source_for_url
+from crawler.urls import canonicalize_url
+
+
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("HTTP://JapanToday.com/category/national/abc-def/?utm_source=x&utm_medium=rss#comments",
+     "https://japantoday.com/category/national/abc-def"),
+    ("https://japantoday.com/category/national/it%27s-ok", "https://japantoday.com/category/national/it's-ok"),
+    ("https://japantoday.com/category/national/x?b=2&a=1&fbclid=z",
+     "https://japantoday.com/category/national/x?a=1&b=2"),
+    ("https://japantoday.com:443//category//national/y", "https://japantoday.com/category/national/y"),
+])
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonicalize_url(url) == canonical
+
+
+@pytest.mark.parametrize(("url", "is_article"), [
+    ("https://japantoday.com/category/national/500-people-stranded-aboard-ferry", True),
+    ("https://japantoday.com/category/business/Japan-logs-Y3.4-billion-trade-surplus-with-US", True),
+    ("https://japantoday.com/category/features/lifestyle/a-day-in-kyoto", True),
+    ("https://japantoday.com/category/national", False),
+    ("https://japantoday.com/category/features/lifestyle", False),
+    ("https://japantoday.com/category/national/feed", False),
+    ("https://japantoday.com/category/national/feed/atom", False),
+    ("https://example.com/category/national/story-x", False),
+])
+def test_japantoday_article_urls(url: str, is_article: bool) -> None:
+    assert JAPANTODAY.is_article_url(url) is is_article
+
+
+def test_source_for_url() -> None:
+    assert source_for_url("https://japantoday.com/category/x/y") is JAPANTODAY
+    assert source_for_url("https://www.example.org/news/1") is None
+
+
+def test_charset_utf8_first_then_declared_then_detected() -> None:
+    text = "<html><head><meta charset='Shift_JIS'></head><body>東京都の知事</body></html>"
+    assert "東京都" in decode_html(text.encode("shift_jis"), "text/html")[0]
+    assert "東京都" in decode_html(text.encode("utf-8"), "text/html; charset=shift_jis")[0]
+    euc = "<html><head><meta http-equiv='Content-Type' content='text/html; charset=EUC-JP'>" \
+          "</head><body>大阪府の天気は晴れ</body></html>"
+    assert "大阪府" in decode_html(euc.encode("euc_jp"))[0]
+    latin = "<p>Café crème à la française, déjà vu</p>".encode("cp1252")
+    decoded, codec = decode_html(latin, "text/html; charset=utf-8")  # the header lies
+    assert "Café crème" in decoded and codec != "utf-8"
+
+
+def test_late_meta_charset_is_found() -> None:
+    page = ("<html><head><!-- " + "x" * 6000 + " --><meta charset='euc-jp'></head>"
+            "<body>日本語の記事本文です</body></html>").encode("euc_jp")
+    assert "日本語の記事本文" in decode_html(page)[0]
+
+
+def test_undecodable_bytes_raise() -> None:
+    with pytest.raises(UndecodablePage):
+        decode_html(bytes(range(128, 256)) * 50, "text/html; charset=utf-8")
