@@ -21,11 +21,16 @@ _AGO = re.compile(
 )
 _DAY_WORD = re.compile(r"^(?P<word>today|yesterday)\b[\s,|]*(?P<rest>.*)$", re.I)
 _CLOCK = re.compile(r"(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?", re.I)
-_ZONE_WORDS = re.compile(r"\b(?:JST|Japan(?:ese)? (?:Standard )?Time)\b", re.I)
+_JAPAN_TIME = re.compile(r"\bJapan(?:ese)? (?:Standard )?Time\b", re.I)
 _JA_DATE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
     r"(?:[^\d]{0,6}?(?P<h>\d{1,2})\s*[時:：]\s*(?P<mi>\d{1,2})?)?"
 )
+# Abbreviations outlets print; dateutil knows none of them by itself.
+_TZINFOS = {name: int(hours * 3600) for name, hours in (
+    ("JST", 9), ("KST", 9), ("CST", -6), ("CDT", -5), ("EST", -5), ("EDT", -4), ("PST", -8),
+    ("PDT", -7), ("MST", -7), ("MDT", -6), ("GMT", 0), ("UTC", 0), ("BST", 1), ("CET", 1),
+    ("CEST", 2), ("HKT", 8), ("SGT", 8), ("IST", 5.5), ("AEST", 10), ("AEDT", 11))}
 _UNIT_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600,
                  "day": 86400, "week": 604800}
 
@@ -66,13 +71,13 @@ def parse_date(raw: str | None, *, tz: str = "Asia/Tokyo",
         hour, minute = _clock(day_word["rest"])
         return datetime(day.year, day.month, day.day, hour, minute, tzinfo=local)
 
-    cleaned = _ZONE_WORDS.sub("", text).replace("Updated", "").replace("Posted", "").strip(" ,|")
+    cleaned = _JAPAN_TIME.sub("", text).replace("Updated", "").replace("Posted", "").strip(" ,|")
     cleaned = re.sub(r"\b(Sept?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\.", r"\1", cleaned)
     cleaned = cleaned.replace("Sept ", "Sep ")
     has_year = bool(re.search(r"\b\d{4}\b", cleaned))
     try:
         default = now_local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
-        parsed = dateutil_parser.parse(cleaned, default=default)
+        parsed = dateutil_parser.parse(cleaned, default=default, tzinfos=_TZINFOS)
     except (ValueError, OverflowError):
         return None
     if parsed.tzinfo is None:

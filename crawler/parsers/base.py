@@ -247,9 +247,10 @@ class ArticlePage:
         """trafilatura's reading of the page: the costly last resort, computed at most once."""
         import trafilatura
 
+        # trafilatura prunes the tree it is given: hand it a copy, the other fields read ours.
         document = trafilatura.bare_extraction(
-            self.tree, url=self.url, with_metadata=True, include_comments=False,
-            include_tables=False, include_images=False, deduplicate=True)
+            copy.deepcopy(self.tree), url=self.url, with_metadata=True, include_comments=False,
+            include_tables=False, include_images=False)
         if document is None:
             return {}
         return document.as_dict() if hasattr(document, "as_dict") else dict(document)
