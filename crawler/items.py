@@ -32,6 +32,8 @@ class RawArticle:
     image_url: str | None = None
     canonical_url: str | None = None
     credit: str | None = None
+    site_name: str | None = None
+    """The publication's own name (og:site_name, JSON-LD publisher), to strip from titles."""
     page_type: str | None = None
     """What the page declares itself to be (og:type, JSON-LD @type), used to refuse non-articles."""
     provenance: dict[str, str] = field(default_factory=dict)

@@ -19,6 +19,8 @@ from crawler.urls import canonicalize_url, same_site
 
 MIN_BODY_CHARS = {"ja": 60, "zh": 60, "ko": 80}
 DEFAULT_MIN_BODY_CHARS = 150
+# Layers in which a page itself states its publication date (a listing's or a guess does not).
+PAGE_DATE_LAYERS = frozenset({"jsonld", "microdata", "meta", "selectors"})
 NON_ARTICLE_TYPES = frozenset({"website", "profile", "video.other", "product", "book", "music"})
 
 
@@ -42,8 +44,9 @@ def normalize(raw: RawArticle, *, source: Source | None = None,
     source = source or (SOURCES.get(raw.source) if raw.source else None) or source_for_url(url)
 
     title = clean_inline(raw.title)
-    if title and source:
-        title = strip_site_suffix(title, [source.name])
+    if title:
+        title = strip_site_suffix(title, [n for n in (source.name if source else None,
+                                                      clean_inline(raw.site_name)) if n])
     if not title:
         raise Rejected("no_title")
 
@@ -58,8 +61,11 @@ def normalize(raw: RawArticle, *, source: Source | None = None,
     body = "\n\n".join(paragraphs)
 
     page_type = (raw.page_type or "").lower()
-    if page_type in NON_ARTICLE_TYPES and not raw.published:
-        raise Rejected("not_article", f"page declares type {page_type!r} and no date")
+    # A page that calls itself a website and states no date is a listing or a static page. For
+    # an outlet we have no parser for, htmldate's reading of the page counts as its own date.
+    own_date_layers = PAGE_DATE_LAYERS | ({"generic"} if source is None else set())
+    if page_type in NON_ARTICLE_TYPES and raw.provenance.get("published") not in own_date_layers:
+        raise Rejected("not_article", f"page declares type {page_type!r} and no date of its own")
     if not body:
         raise Rejected("no_body")
     language = _language(raw.language) or (source.language if source else None)

@@ -432,6 +432,12 @@ class ArticlePage:
         return self.first("credit", [("selectors", lambda: self.select_text(
             self.selectors.credit))])
 
+    def site_name(self) -> str | None:
+        publisher = self.jsonld.get("publisher")
+        names = _names(publisher)
+        return self.meta_first("og:site_name", "application-name") or (
+            names[0][0] if names else None)
+
     def page_type(self) -> str | None:
         if self.jsonld:
             return "article"
@@ -460,6 +466,7 @@ class ArticlePage:
             image_url=self.image_url(),
             canonical_url=self.canonical_url(),
             credit=self.credit(),
+            site_name=self.site_name(),
             page_type=self.page_type(),
             provenance=dict(self.provenance),
             timezone=source.timezone if source else "UTC",
