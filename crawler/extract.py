@@ -23,7 +23,18 @@ def extract_raw(url: str, body: bytes, crawled_at: datetime, *, content_type: st
     text, _codec = decode_html(body, content_type)
     if "\ufffd" in text[:200_000] and text.count("\ufffd") > 20:
         raise Rejected("mojibake", "page decodes only with replacement characters")
+    if is_truncated(text):
+        raise Rejected("truncated", "the page ends before its closing tags")
     return page_for(url, text, crawled_at, source or source_for_url(url)).to_raw()
+
+
+def is_truncated(text: str) -> bool:
+    """A page cut off in transfer or by its server: neither </body> nor </html> at its end.
+
+    lxml would quietly close such a page and yield the first half of an article as if whole.
+    """
+    tail = text[-4096:].lower()
+    return "</html>" not in tail and "</body>" not in tail
 
 
 def extract_article(url: str, body: bytes, crawled_at: datetime | None = None, *,

@@ -19,7 +19,7 @@ class JapanToday2017(ArticlePage):
     selectors = Selectors(
         title=("article h1[itemprop=headline]", "article h1", "h1"),
         body=("article div[itemprop=articleBody]", "article .article-body", "article .text-large"),
-        published=("article time[itemprop=datePublished]",),
+        published=("article time[itemprop=datePublished]", "article time[datetime]"),
         modified=("article time[itemprop=dateModified]",),
         authors=(".article-byline [itemprop=name]", ".article-byline"),
         section=("article a.text-primary.text-uppercase",),
