@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.handler not in (cmd_demo, cmd_crawl):  # crawls log through Scrapy's LOG_LEVEL
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
     except (UserError, DatabaseUnavailable) as exc:

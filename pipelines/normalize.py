@@ -33,7 +33,8 @@ class NormalizePipeline:
         except Rejected as rejected:
             self.stats.inc_value(f"jpnews/dropped/{rejected.reason}")
             log.warning("dropped %s: %s", item.url, rejected)
-            raise DropItem(f"{rejected.reason}: {item.url}") from None
+            # logged above in one line; Scrapy's own drop message would print the whole item
+            raise DropItem(f"{rejected.reason}: {item.url}", log_level="DEBUG") from None
         for field, layer in ItemAdapter(article)["provenance"].items():
             self.stats.inc_value(f"jpnews/field/{field}/{layer}")
         self.stats.inc_value("jpnews/articles/normalized")
