@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -28,6 +29,7 @@ class NormalizePipeline:
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, RawArticle):
             return item
+        started = time.thread_time()
         try:
             article = normalize(item)
         except Rejected as rejected:
@@ -35,6 +37,8 @@ class NormalizePipeline:
             log.warning("dropped %s: %s", item.url, rejected)
             # logged above in one line; Scrapy's own drop message would print the whole item
             raise DropItem(f"{rejected.reason}: {item.url}", log_level="DEBUG") from None
+        finally:
+            self.stats.inc_value("jpnews/cpu_ms/normalize", (time.thread_time() - started) * 1000)
         for field, layer in ItemAdapter(article)["provenance"].items():
             self.stats.inc_value(f"jpnews/field/{field}/{layer}")
         self.stats.inc_value("jpnews/articles/normalized")

@@ -99,7 +99,7 @@ class StorePipeline:
     def _write_with_retries(self, batch: list[Article], attempts: int) -> bool:
         assert self.store is not None
         for attempt in range(1, attempts + 1):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             try:
                 written = self.store.write(batch, self.run_id)
             except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
@@ -110,8 +110,8 @@ class StorePipeline:
                 if attempt < attempts:
                     time.sleep(min(2 ** attempt, 10))
                 continue
-            self.stats.inc_value("jpnews/time/store_ms", round(
-                (time.perf_counter() - started) * 1000))
+            self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
+            self.stats.inc_value("jpnews/cpu_ms/store", (time.thread_time() - cpu_started) * 1000)
             self.result += written
             for name in ("new", "updated", "unchanged"):
                 self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))

@@ -9,6 +9,7 @@ mirror crawl and a live crawl store the same identities.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
@@ -113,6 +114,7 @@ class NewsSpider(Spider):
         public = self.to_public(response.url)
         crawled_at = datetime.now(timezone.utc)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        started = time.thread_time()
         try:
             raw = extract_raw(public, response.body, crawled_at, content_type=content_type,
                               source=self.source)
@@ -126,6 +128,9 @@ class NewsSpider(Spider):
             self._count_failure("parse_error", public, f"{type(exc).__name__}: {exc}")
             log.debug("parse error on %s", public, exc_info=True)
             return
+        finally:
+            self.crawler.stats.inc_value("jpnews/cpu_ms/parse",
+                                         (time.thread_time() - started) * 1000)
         listed = response.meta.get("listed_published")
         if not raw.published and listed:
             raw.published = listed

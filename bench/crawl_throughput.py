@@ -1,0 +1,237 @@
+"""End-to-end crawl throughput: a generated Japan Today site on loopback → Postgres.
+
+Serves `generate_site(N)` (default 2,000 articles, 60-120 KB pages) from a separate process, then
+crawls it with politeness off, each mode in a fresh child process:
+
+* `fetch-only`: the same spider and discovery, article pages fetched and thrown away: the
+  ceiling that Scrapy itself sets on this machine;
+* `jpnews`: the whole pipeline (parse, normalise, store into a fresh database).
+
+It prints a table and writes it to bench/RESULTS.md: articles per second, CPU time per article by
+stage, peak memory of the crawler process; plus the per-page extraction cost of jpnews against
+plain trafilatura on the same pages.
+
+    python bench/crawl_throughput.py [--articles 2000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SECTION = "crawl-throughput"
+
+NO_POLITENESS = {
+    "ROBOTSTXT_OBEY": True,  # one request; kept so the crawl is the one users run
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+    "JPNEWS_MAX_LISTING_PAGES": 100_000,
+    "JPNEWS_STORE_BATCH_SIZE": 200,
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": False,
+}
+
+
+# ---- child: one crawl ------------------------------------------------------------------------
+
+def child(mode: str, base_url: str, database_url: str, out: Path) -> None:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.runner import project_settings
+    from spiders.japantoday import JapanTodaySpider
+
+    class FetchOnlySpider(JapanTodaySpider):
+        name = "japantoday-fetch-only"
+
+        def parse_article(self, response):  # type: ignore[override]
+            return []
+
+    overrides = dict(NO_POLITENESS, JPNEWS_BASE_URLS={"japantoday": base_url},
+                     DATABASE_URL=database_url)
+    if mode == "fetch-only":
+        overrides["ITEM_PIPELINES"] = {}
+    settings = project_settings(overrides)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(FetchOnlySpider if mode == "fetch-only"
+                                     else JapanTodaySpider)
+    process.crawl(crawler)
+    cpu_before = _cpu()
+    wall_before = time.perf_counter()
+    process.start()
+    stats = {k: v for k, v in crawler.stats.get_stats().items()}
+    stats["bench/cpu_s"] = _cpu() - cpu_before
+    stats["bench/wall_s"] = time.perf_counter() - wall_before
+    stats["bench/maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.write_text(json.dumps(stats, default=str))
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# ---- parent ------------------------------------------------------------------------------------
+
+def bench_database(explicit: str | None) -> str:
+    """A fresh `jpnews_bench` database on the configured, local or embedded server."""
+    import psycopg
+
+    admin = explicit or os.environ.get("JPNEWS_BENCH_DATABASE_URL")
+    if not admin:
+        local = "postgresql://postgres@127.0.0.1:5432/postgres"
+        try:
+            psycopg.connect(local, connect_timeout=3).close()
+            admin = local
+        except psycopg.OperationalError:
+            from crawler.storage.embedded import embedded_url
+            admin = embedded_url()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS jpnews_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE jpnews_bench")
+    base, _, query = admin.partition("?")
+    return base.rsplit("/", 1)[0] + "/jpnews_bench" + (f"?{query}" if query else "")
+
+
+def start_server(articles: int) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crawler.demo.server", "--articles", str(articles)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    match = re.search(r"https?://\S+", line)
+    if not match:
+        server.kill()
+        raise SystemExit(f"the site server did not start: {line!r}")
+    return server, match.group(0).rstrip("/")
+
+
+def run_mode(mode: str, base_url: str, database_url: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "stats.json"
+        subprocess.run([sys.executable, __file__, "--child", mode, "--base-url", base_url,
+                        "--database-url", database_url, "--out", str(out)], cwd=ROOT,
+                       check=True)
+        return json.loads(out.read_text())
+
+
+def extraction_costs(pages: int) -> dict[str, float]:
+    """CPU ms per page: jpnews' extraction (parse + normalise) and trafilatura.extract."""
+    import trafilatura
+
+    from crawler.demo.site import generate_site
+    from crawler.extract import extract_article
+
+    site = generate_site(pages, datetime.now(timezone.utc), seed=7)
+    bodies = [(path, page.body) for path, page in site.pages.items()
+              if path.count("/") == 3 and "?" not in path and not path.endswith("/feed")]
+    started = time.process_time()
+    for path, body in bodies:
+        extract_article("https://japantoday.com" + path, body)
+    ours = (time.process_time() - started) * 1000 / len(bodies)
+    started = time.process_time()
+    for _, body in bodies:
+        trafilatura.extract(body.decode("utf-8"), with_metadata=True)
+    theirs = (time.process_time() - started) * 1000 / len(bodies)
+    return {"pages": len(bodies), "jpnews": ours, "trafilatura": theirs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--database-url", help="admin URL of the server to bench on")
+    parser.add_argument("--child")
+    parser.add_argument("--base-url")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.base_url, args.database_url, args.out)
+        return
+
+    database_url = bench_database(args.database_url)
+    server, base_url = start_server(args.articles)
+    try:
+        fetch = run_mode("fetch-only", base_url, database_url)
+        full = run_mode("jpnews", base_url, database_url)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    costs = extraction_costs(200)
+    report = render(args.articles, fetch, full, costs)
+    print(report)
+    write_section(report)
+
+
+def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
+    stored = full.get("jpnews/articles/new", 0) + full.get("jpnews/articles/updated", 0) + \
+        full.get("jpnews/articles/unchanged", 0)
+    fetched = fetch.get("response_received_count", 0)
+    parse = full.get("jpnews/cpu_ms/parse", 0.0)
+    normalize = full.get("jpnews/cpu_ms/normalize", 0.0)
+    store = full.get("jpnews/cpu_ms/store", 0.0)
+    total = full["bench/cpu_s"] * 1000
+    download = total - parse - normalize - store
+    per = max(stored, 1)
+    lines = [
+        f"Generated site: {n} articles (60-120 KB pages) served by a separate process on "
+        f"127.0.0.1; politeness off; measured {datetime.now(timezone.utc):%Y-%m-%d} on "
+        f"{os.cpu_count()} cores.",
+        "",
+        "| mode | pages fetched | articles stored | wall s | articles/s | crawler CPU s | "
+        "peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| fetch-only (Scrapy ceiling) | {fetched} | - | {fetch['bench/wall_s']:.1f} | "
+        f"{n / fetch['bench/wall_s']:.0f} (pages of articles) | {fetch['bench/cpu_s']:.1f} | "
+        f"{fetch['bench/maxrss_mb']:.0f} |",
+        f"| jpnews end to end | {full.get('response_received_count', 0)} | {stored} | "
+        f"{full['bench/wall_s']:.1f} | **{stored / full['bench/wall_s']:.0f}** | "
+        f"{full['bench/cpu_s']:.1f} | {full['bench/maxrss_mb']:.0f} |",
+        "",
+        "CPU time per stored article, by stage (crawler process; Postgres' own work is in the "
+        "store's wall time):",
+        "",
+        "| stage | CPU ms / article |",
+        "|---|---:|",
+        f"| download + engine (Scrapy, Twisted, HTTP, discovery) | {download / per:.2f} |",
+        f"| parse (decode, lxml, structured data, selectors) | {parse / per:.2f} |",
+        f"| normalise | {normalize / per:.2f} |",
+        f"| store (COPY + upsert, client side) | {store / per:.2f} |",
+        f"| store wall time incl. Postgres | {full.get('jpnews/wall_ms/store', 0) / per:.2f} |",
+        "",
+        f"Extraction of one page, same {costs['pages']} generated pages, one process: jpnews "
+        f"{costs['jpnews']:.1f} CPU ms/page; trafilatura.extract {costs['trafilatura']:.1f} "
+        "CPU ms/page.",
+    ]
+    dropped = {k: v for k, v in full.items() if k.startswith("jpnews/dropped/")}
+    if dropped:
+        lines += ["", f"Drops in the jpnews run: {dropped}"]
+    return "\n".join(lines)
+
+
+def write_section(report: str) -> None:
+    """Replace this benchmark's section of bench/RESULTS.md, keeping the others'."""
+    begin, end = f"<!-- {SECTION} -->", f"<!-- /{SECTION} -->"
+    block = f"{begin}\n## Crawl throughput (`bench/crawl_throughput.py`)\n\n{report}\n{end}"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if begin in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
