@@ -48,6 +48,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL")  # None: the embedded Postgres
 JPNEWS_STORE_BATCH_SIZE = int(_env("JPNEWS_STORE_BATCH_SIZE", "100"))
 JPNEWS_STORE_FLUSH_SECONDS = float(_env("JPNEWS_STORE_FLUSH_SECONDS", "5"))
 JPNEWS_STORE_RETRIES = int(_env("JPNEWS_STORE_RETRIES", "3"))
+JPNEWS_STORE_TIMEOUT = float(_env("JPNEWS_STORE_TIMEOUT", "10"))
 JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
 
 # ---- discovery ----------------------------------------------------------------------------------

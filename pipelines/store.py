@@ -48,6 +48,10 @@ class StorePipeline:
         self.run_id: int | None = None
         self.timer: task.LoopingCall | None = None
         self.spill_path: Path | None = None
+        self.spider_name = "crawl"
+        self.retry_at = 0.0
+        self.backoff = 0.0
+        self.timeout = 10.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -60,13 +64,15 @@ class StorePipeline:
                        flush_seconds=settings.getfloat("JPNEWS_STORE_FLUSH_SECONDS", 5.0),
                        retries=settings.getint("JPNEWS_STORE_RETRIES", 3),
                        max_buffer=settings.getint("JPNEWS_STORE_MAX_BUFFER", 20000))
+        pipeline.timeout = settings.getfloat("JPNEWS_STORE_TIMEOUT", 10.0)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
+        self.spider_name = spider.name
         try:
-            self.pool = open_pool(self.database_url)
+            self.pool = open_pool(self.database_url, timeout=self.timeout)
         except PoolTimeout as exc:
             raise DatabaseUnavailable(
                 f"cannot reach Postgres at {describe(self.database_url)}") from exc
@@ -86,15 +92,29 @@ class StorePipeline:
         return item
 
     def flush(self, *, final: bool = False) -> None:
-        """Write what is buffered; on failure keep it and try again later."""
+        """Write what is buffered; on failure keep it and try again after a back-off.
+
+        While the database is down the crawl goes on; only one attempt per back-off period
+        blocks it, and the buffer beyond JPNEWS_STORE_MAX_BUFFER goes to the spill file.
+        """
+        if not final and time.monotonic() < self.retry_at:
+            self._bound_buffer()
+            return
         while self.buffer:
             batch = self.buffer[: self.batch_size]
             if not self._write_with_retries(batch, attempts=self.retries + 1 if final else 1):
-                if len(self.buffer) > self.max_buffer and not final:
-                    self._spill(self.buffer[: len(self.buffer) - self.max_buffer])
-                    del self.buffer[: len(self.buffer) - self.max_buffer]
+                self.backoff = min(self.backoff * 2, 60.0) if self.backoff else 1.0
+                self.retry_at = time.monotonic() + self.backoff
+                self._bound_buffer()
                 return
+            self.backoff = 0.0
             del self.buffer[: len(batch)]
+
+    def _bound_buffer(self) -> None:
+        excess = len(self.buffer) - self.max_buffer
+        if excess > 0:
+            self._spill(self.buffer[:excess])
+            del self.buffer[:excess]
 
     def _write_with_retries(self, batch: list[Article], attempts: int) -> bool:
         assert self.store is not None
@@ -108,7 +128,7 @@ class StorePipeline:
                           attempt, attempts, str(exc).strip().splitlines()[-1] if str(exc)
                           else type(exc).__name__)
                 if attempt < attempts:
-                    time.sleep(min(2 ** attempt, 10))
+                    time.sleep(min(2 ** (attempt - 1), 10))
                 continue
             self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
             self.stats.inc_value("jpnews/cpu_ms/store", (time.thread_time() - cpu_started) * 1000)
@@ -123,7 +143,7 @@ class StorePipeline:
             folder = data_dir() / "spill"
             folder.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            self.spill_path = folder / f"{self.crawler.spider.name}-{stamp}.jsonl"
+            self.spill_path = folder / f"{self.spider_name}-{stamp}.jsonl"
         with self.spill_path.open("a", encoding="utf-8") as out:
             for article in articles:
                 out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")

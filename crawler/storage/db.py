@@ -86,10 +86,12 @@ def prepare(url: str | None = None) -> str:
     return resolved
 
 
-def open_pool(url: str, *, min_size: int = 1, max_size: int = 4) -> ConnectionPool:
+def open_pool(url: str, *, min_size: int = 1, max_size: int = 4,
+              timeout: float = 10.0) -> ConnectionPool:
+    """A pool whose `connection()` gives up after `timeout` seconds rather than hang a crawl."""
     pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
-                          kwargs={"connect_timeout": 5}, timeout=10)
-    pool.open(wait=True, timeout=10)
+                          kwargs={"connect_timeout": max(1, int(timeout))}, timeout=timeout)
+    pool.open(wait=True, timeout=timeout)
     return pool
 
 

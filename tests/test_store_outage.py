@@ -1,0 +1,154 @@
+"""A database that goes away mid-crawl: batches are kept and retried, then spilled, never lost
+or half-written. Postgres is reached through a TCP relay that the test cuts and restores."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+
+from crawler.items import Article
+from pipelines.store import StorePipeline
+
+
+class Relay:
+    """Forwards 127.0.0.1:<port> to Postgres until cut; cutting drops every live connection."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.up = True
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.up = False
+        for s in self.sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+        self.sockets.clear()
+
+    def restore(self) -> None:
+        self.up = True
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+@pytest.fixture
+def relay(db: str) -> Iterator[tuple[Relay, str]]:
+    parts = urlsplit(db)
+    if not parts.hostname:
+        pytest.skip("the test database is on a Unix socket; the relay needs TCP")
+    relay = Relay((parts.hostname, parts.port or 5432))
+    netloc = parts.netloc.replace(f"{parts.hostname}:{parts.port}" if parts.port
+                                  else parts.hostname, f"127.0.0.1:{relay.port}")
+    yield relay, urlunsplit(parts._replace(netloc=netloc))
+    relay.close()
+
+
+def _articles(n: int) -> list[Article]:
+    now = datetime(2026, 11, 29, tzinfo=timezone.utc)
+    return [Article(url=f"https://japantoday.com/category/national/story-{i}",
+                    canonical_url=f"https://japantoday.com/category/national/story-{i}",
+                    source="japantoday", source_name="Japan Today", source_group="media-jepang",
+                    title=f"Story {i}", body=f"Body of story {i}. " * 20, summary=None,
+                    published_at=now, modified_at=None, credit="© KYODO", credit_agency="KYODO",
+                    authors=[], section=None, tags=[], language="en", editor_note=None,
+                    image_url=None, crawled_at=now, content_hash=f"hash-{i}")
+            for i in range(n)]
+
+
+def _pipeline(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StorePipeline:
+    monkeypatch.setenv("JPNEWS_DATA_DIR", str(tmp_path))
+    crawler = get_crawler(Spider, {"DATABASE_URL": url, "JPNEWS_STORE_BATCH_SIZE": 5,
+                                   "JPNEWS_STORE_FLUSH_SECONDS": 0, "JPNEWS_STORE_RETRIES": 1,
+                                   "JPNEWS_STORE_TIMEOUT": 2})
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider(Spider(name="outage"))
+    return pipeline
+
+
+def _count(db: str) -> int:
+    with psycopg.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def test_outage_keeps_batches_and_stores_them_when_back(
+        db: str, relay: tuple[Relay, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy, url = relay
+    pipeline = _pipeline(url, tmp_path, monkeypatch)
+    articles = _articles(12)
+    for article in articles[:5]:
+        pipeline.process_item(article)
+    assert _count(db) == 5
+    proxy.cut()
+    for article in articles[5:]:
+        pipeline.process_item(article)  # flushes fail; the items stay buffered
+    assert _count(db) == 5 and len(pipeline.buffer) == 7
+    proxy.restore()
+    pipeline.retry_at = 0.0  # the back-off has passed
+    pipeline.close_spider()
+    assert _count(db) == 12
+    assert pipeline.spill_path is None
+
+
+def test_database_still_down_at_close_spills_everything_unstored(
+        db: str, relay: tuple[Relay, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy, url = relay
+    pipeline = _pipeline(url, tmp_path, monkeypatch)
+    articles = _articles(8)
+    for article in articles[:5]:
+        pipeline.process_item(article)
+    proxy.cut()
+    changed = dataclasses.replace(articles[0], body="A changed body. " * 20, content_hash="new")
+    for article in [*articles[5:], changed]:
+        pipeline.process_item(article)
+    pipeline.close_spider()
+    assert _count(db) == 5  # no batch half-written
+    assert pipeline.spill_path is not None
+    spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
+    assert [a["canonical_url"] for a in spilled] == [a.canonical_url for a in articles[5:]] + \
+        [changed.canonical_url]
+    assert spilled[-1]["body"].startswith("A changed body.")
