@@ -20,9 +20,17 @@ DATABASE_NAME = "jpnews"
 
 
 def data_dir() -> Path:
-    """Where jpnews keeps its embedded database and spill files (JPNEWS_DATA_DIR overrides)."""
+    """Where jpnews keeps its embedded database and spill files (JPNEWS_DATA_DIR overrides).
+
+    Postgres refuses to run as root, so as root pgserver runs it as a system user of its own and
+    opens the data folder's parents to it; a folder outside root's home keeps that home closed.
+    """
     configured = os.environ.get("JPNEWS_DATA_DIR")
-    return Path(configured) if configured else platformdirs.user_data_path("jpnews")
+    if configured:
+        return Path(configured)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/jpnews")
+    return platformdirs.user_data_path("jpnews")
 
 
 def embedded_url() -> str:
