@@ -9,6 +9,7 @@ odd field; everything else, including the fallbacks, lives here once.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
+import lxml.etree
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from extruct.w3cmicrodata import MicrodataExtractor
@@ -386,7 +388,7 @@ class ArticlePage:
 
     def _people(self, value: Any) -> list[str]:
         """Person names only: an outlet naming itself as author is not a byline."""
-        own = {n.lower() for n in (self.source.name,) if self.source} if self.source else set()
+        own = {self.source.name.lower()} if self.source else set()
         names: list[str] = []
         for name, kind in _names(value):
             name = re.sub(r"^(?:by|written by)\s+", "", clean_inline(name), flags=re.I)
@@ -477,9 +479,10 @@ def _str(value: Any) -> str | None:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
     if isinstance(value, str):
-        text = clean_inline(lxml.html.fromstring(value).text_content()) if "<" in value else \
-            clean_inline(value)
-        return text or None
+        if "<" in value:  # some CMSs put markup into JSON-LD strings
+            with contextlib.suppress(lxml.etree.ParserError, ValueError):
+                value = lxml.html.fromstring(value).text_content()
+        return clean_inline(value) or None
     return None
 
 
