@@ -21,8 +21,6 @@ def extract_raw(url: str, body: bytes, crawled_at: datetime, *, content_type: st
                 source: Source | None = None) -> RawArticle:
     """What the page says. Raises UndecodablePage for bytes no charset decodes."""
     text, _codec = decode_html(body, content_type)
-    if "\ufffd" in text[:200_000] and text.count("\ufffd") > 20:
-        raise Rejected("mojibake", "page decodes only with replacement characters")
     if is_truncated(text):
         raise Rejected("truncated", "the page ends before its closing tags")
     return page_for(url, text, crawled_at, source or source_for_url(url)).to_raw()

@@ -64,7 +64,14 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for codec in declared_charsets(body, content_type):
+    declared = declared_charsets(body, content_type)
+    # A UTF-8 page with a stray byte or a character cut in two (common in ads and comments)
+    # is still UTF-8; legacy pages have an invalid sequence at every non-ASCII character.
+    lenient = body.decode("utf-8", errors="replace")
+    invalid = lenient.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    if (not declared or declared[0] == "utf-8") and invalid <= max(2, len(body) // 50_000):
+        return lenient, "utf-8"
+    for codec in declared:
         if codec == "utf-8":
             continue
         try:

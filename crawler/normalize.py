@@ -14,7 +14,13 @@ from crawler.credit import agency_code, is_credit_line, split_credit
 from crawler.dates import parse_date
 from crawler.items import Article, RawArticle
 from crawler.sources import SOURCES, Source, owns_host, source_for_url
-from crawler.text import clean_inline, clean_paragraphs, is_editor_note, strip_site_suffix
+from crawler.text import (
+    clean_inline,
+    clean_paragraphs,
+    is_editor_note,
+    mojibake_reason,
+    strip_site_suffix,
+)
 from crawler.urls import canonicalize_url, same_site
 
 MIN_BODY_CHARS = {"ja": 60, "zh": 60, "ko": 80}
@@ -59,6 +65,8 @@ def normalize(raw: RawArticle, *, source: Source | None = None,
     if raw.credit and is_credit_line(clean_inline(raw.credit)):
         credit = clean_inline(raw.credit)
     body = "\n\n".join(paragraphs)
+    if (damage := mojibake_reason(title + "\n" + body)) is not None:
+        raise Rejected("mojibake", damage)
 
     page_type = (raw.page_type or "").lower()
     # A page that calls itself a website and states no date is a listing or a static page. For

@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Zero-width characters, soft hyphens and C0/C1 controls (a NUL would make Postgres refuse a row).
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|sponsored|ad|share(?: this)?(?: on \w+)?|tweet|print|e-?mail|"
     r"read more|read next|related(?: coverage| articles| stories)?|click here.*|"
@@ -15,6 +16,26 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _EDITOR_NOTE = re.compile(r"^\s*(?:\[|\()?\s*editor(?:'s|’s|s)?(?:\s+note)?\s*[:：]", re.I)
+
+
+# UTF-8 read as cp1252 ("Ã©", "â€™") and UTF-8 read as Shift_JIS ("縺", "繧" are almost
+# never written on purpose).
+_LATIN_MOJIBAKE = re.compile(
+    "(?:Ã|Â|â€)[\u00a0-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030"
+    "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122"
+    "\u0161\u203a\u0153\u017e\u0178]")
+_JAPANESE_MOJIBAKE = re.compile("[縺繧譁]")
+
+
+def mojibake_reason(text: str) -> str | None:
+    """Why `text` looks wrongly decoded, or None: such text is refused, never stored."""
+    if "\ufffd" in text:
+        return "replacement characters"
+    if len(_LATIN_MOJIBAKE.findall(text)) >= 2:
+        return "UTF-8 read as a Latin charset"
+    if len(_JAPANESE_MOJIBAKE.findall(text)) >= 3:
+        return "UTF-8 read as Shift_JIS"
+    return None
 
 
 def clean_inline(text: str | None) -> str:

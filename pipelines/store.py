@@ -31,6 +31,25 @@ from crawler.storage.embedded import data_dir
 log = logging.getLogger(__name__)
 
 
+def is_outage(exc: psycopg.Error) -> bool:
+    """A lost or refused connection (worth retrying), as opposed to a row the database rejects.
+
+    Connection errors carry no SQLSTATE or one of class 08 (connection), 57P (shutdown) or
+    53 (resources: disk full, too many connections); "string too long for tsvector" is an
+    OperationalError too, but of class 54, and retrying it would only stall the crawl.
+    """
+    if isinstance(exc, (psycopg.InterfaceError, PoolTimeout)):
+        return True
+    state = exc.sqlstate
+    return isinstance(exc, psycopg.OperationalError) and (
+        state is None or state.startswith(("08", "57P", "53")))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class StorePipeline:
     def __init__(self, crawler: Crawler, database_url: str, *, batch_size: int,
                  flush_seconds: float, retries: int, max_buffer: int) -> None:
@@ -117,28 +136,50 @@ class StorePipeline:
             del self.buffer[:excess]
 
     def _write_with_retries(self, batch: list[Article], attempts: int) -> bool:
-        assert self.store is not None
+        """Store one batch; False when the database stays unreachable for every attempt."""
         for attempt in range(1, attempts + 1):
-            started, cpu_started = time.perf_counter(), time.thread_time()
             try:
-                written = self.store.write(batch, self.run_id)
-            except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
+                self._store(batch)
+                return True
+            except psycopg.Error as exc:
+                if not is_outage(exc):
+                    raise
                 self.stats.inc_value("jpnews/store/failed_batches")
                 log.error("could not store %d articles (attempt %d of %d): %s", len(batch),
-                          attempt, attempts, str(exc).strip().splitlines()[-1] if str(exc)
-                          else type(exc).__name__)
+                          attempt, attempts, _one_line(exc))
                 if attempt < attempts:
                     time.sleep(min(2 ** (attempt - 1), 10))
-                continue
-            self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
-            self.stats.inc_value("jpnews/cpu_ms/store", (time.thread_time() - cpu_started) * 1000)
-            self.result += written
-            for name in ("new", "updated", "unchanged"):
-                self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
-            return True
         return False
 
-    def _spill(self, articles: list[Article]) -> None:
+    def _store(self, batch: list[Article]) -> None:
+        """Write a batch; a row the database refuses is set aside alone, by halving the batch,
+        so that one bad article never holds back the others."""
+        assert self.store is not None
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        try:
+            written = self.store.write(batch, self.run_id)
+        except psycopg.Error as exc:
+            if is_outage(exc):
+                raise
+            if len(batch) == 1:
+                self._set_aside(batch[0], exc)
+                return
+            middle = len(batch) // 2
+            self._store(batch[:middle])
+            self._store(batch[middle:])
+            return
+        self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
+        self.stats.inc_value("jpnews/cpu_ms/store", (time.thread_time() - cpu_started) * 1000)
+        self.result += written
+        for name in ("new", "updated", "unchanged"):
+            self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
+
+    def _set_aside(self, article: Article, exc: psycopg.Error) -> None:
+        self.stats.inc_value("jpnews/store/refused_rows")
+        log.error("the database refused %s: %s", article.url, _one_line(exc))
+        self._spill([article], why="refused by the database")
+
+    def _spill(self, articles: list[Article], why: str = "database unavailable") -> None:
         if self.spill_path is None:
             folder = data_dir() / "spill"
             folder.mkdir(parents=True, exist_ok=True)
@@ -148,16 +189,18 @@ class StorePipeline:
             for article in articles:
                 out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
         self.stats.inc_value("jpnews/store/spilled", len(articles))
-        log.error("database unavailable: %d articles saved to %s (load them with `jpnews "
-                  "import`)", len(articles), self.spill_path)
+        log.error("%s: %d articles saved to %s (JSON lines of the article schema)", why,
+                  len(articles), self.spill_path)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
-        self.flush(final=True)
-        if self.buffer:
-            self._spill(self.buffer)
-            self.buffer = []
+        try:
+            self.flush(final=True)
+        finally:
+            if self.buffer:
+                self._spill(self.buffer)
+                self.buffer = []
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the run once Scrapy has its final numbers."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -152,3 +153,19 @@ def test_database_still_down_at_close_spills_everything_unstored(
     assert [a["canonical_url"] for a in spilled] == [a.canonical_url for a in articles[5:]] + \
         [changed.canonical_url]
     assert spilled[-1]["body"].startswith("A changed body.")
+
+
+def test_a_row_the_database_refuses_is_set_aside_alone(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline = _pipeline(db, tmp_path, monkeypatch)
+    articles = _articles(12)
+    # incompressible, so over the btree limit of the unique index even after compression
+    huge_url = "https://japantoday.com/category/national/" + os.urandom(4000).hex()
+    articles[7] = dataclasses.replace(articles[7], url=huge_url, canonical_url=huge_url)
+    for article in articles:
+        pipeline.process_item(article)
+    pipeline.close_spider()
+    assert _count(db) == 11
+    assert pipeline.stats.get_value("jpnews/store/refused_rows") == 1
+    spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
+    assert [a["canonical_url"] for a in spilled] == [huge_url]

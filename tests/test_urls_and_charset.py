@@ -57,3 +57,21 @@ def test_late_meta_charset_is_found() -> None:
 def test_undecodable_bytes_raise() -> None:
     with pytest.raises(UndecodablePage):
         decode_html(bytes(range(128, 256)) * 50, "text/html; charset=utf-8")
+
+
+def test_utf8_page_with_a_stray_byte_stays_utf8() -> None:
+    page = ("<html><head><meta charset='utf-8'></head><body><!-- ad \xff -->"
+            "<p>東京都の知事は十八日、会見した。Okinawa’s reef — “main” story</p>"
+            "</body></html>").encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff")
+    text, codec = decode_html(page)
+    assert codec == "utf-8" and "東京都の知事" in text and "Okinawa’s reef — “main”" in text
+
+
+def test_mojibake_is_recognised() -> None:
+    from crawler.text import mojibake_reason
+
+    assert mojibake_reason("Okinawaâ€™s reef â€” â€œmainâ€") is not None
+    assert mojibake_reason("CafÃ© crÃ¨me") is not None
+    assert mojibake_reason("譁ー縺励＞繧ｵ繝ｼ繝薙せ") is not None
+    assert mojibake_reason("a broken \ufffd character") is not None
+    assert mojibake_reason("Café crème, Zürich, “quoted” — 東京都の知事") is None
