@@ -206,6 +206,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except UndecodablePage as exc:
         print(f"jpnews: {args.file} cannot be decoded: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - a page that breaks the parser is one line too
+        print(f"jpnews: {args.file} could not be extracted: {type(exc).__name__}: {exc}",
+              file=sys.stderr)
+        return EXIT_ERROR
     print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
     return 0
 

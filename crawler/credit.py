@@ -49,6 +49,9 @@ def is_credit_line(paragraph: str) -> bool:
         return False
     if match["dash"] is not None:
         return agency_code(match["dash"]) is not None
+    if match["who"] is not None and not paragraph.lstrip().startswith("©"):
+        # "(c)" and "Copyright" also open ordinary sentences: ask for a year or a known name.
+        return bool(re.search(r"\d{4}", paragraph)) or agency_code(match["who"]) is not None
     return True
 
 

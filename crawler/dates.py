@@ -24,7 +24,7 @@ _CLOCK = re.compile(r"(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?", re.
 _JAPAN_TIME = re.compile(r"\bJapan(?:ese)? (?:Standard )?Time\b", re.I)
 _JA_DATE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-    r"(?:[^\d]{0,6}?(?P<h>\d{1,2})\s*[時:：]\s*(?P<mi>\d{1,2})?)?"
+    r"(?:[^\d午]{0,6}?(?P<ap>午前|午後)?\s*(?P<h>\d{1,2})\s*[時:：]\s*(?P<mi>\d{1,2})?)?"
 )
 # Abbreviations outlets print; dateutil knows none of them by itself.
 _TZINFOS = {name: int(hours * 3600) for name, hours in (
@@ -45,7 +45,15 @@ def parse_date(raw: str | None, *, tz: str = "Asia/Tokyo",
     """Parse one printed date; naive times are read in `tz`, relative ones against `now`.
 
     Returns None for text that is not a date rather than guessing: a wrong date is worse than none.
+    Impossible dates (February 30th, "99999 days ago") are not dates either.
     """
+    try:
+        return _parse(raw, tz, now)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse(raw: str | None, tz: str, now: datetime | None) -> datetime | None:
     if not raw:
         return None
     text = " ".join(raw.split()).strip()
@@ -62,8 +70,9 @@ def parse_date(raw: str | None, *, tz: str = "Asia/Tokyo",
 
     ja = _JA_DATE.search(text)
     if ja:
-        return datetime(int(ja["y"]), int(ja["mo"]), int(ja["d"]), int(ja["h"] or 0),
-                        int(ja["mi"] or 0), tzinfo=local)
+        hour = int(ja["h"] or 0) + (12 if ja["ap"] == "午後" and int(ja["h"] or 0) < 12 else 0)
+        midnight = datetime(int(ja["y"]), int(ja["mo"]), int(ja["d"]), tzinfo=local)
+        return midnight + timedelta(hours=hour, minutes=int(ja["mi"] or 0))  # 24時 is tomorrow
 
     day_word = _DAY_WORD.match(text)
     if day_word:

@@ -19,7 +19,9 @@ from crawler.sources import Source, source_for_url
 
 def extract_raw(url: str, body: bytes, crawled_at: datetime, *, content_type: str | None = None,
                 source: Source | None = None) -> RawArticle:
-    """What the page says. Raises UndecodablePage for bytes no charset decodes."""
+    """What the page says. Raises Rejected, or UndecodablePage for bytes no charset decodes."""
+    if (reason := not_html_reason(body, content_type)) is not None:
+        raise Rejected("not_html", reason)
     text, _codec = decode_html(body, content_type)
     if is_truncated(text):
         raise Rejected("truncated", "the page ends before its closing tags")
@@ -27,12 +29,30 @@ def extract_raw(url: str, body: bytes, crawled_at: datetime, *, content_type: st
 
 
 def is_truncated(text: str) -> bool:
-    """A page cut off in transfer or by its server: neither </body> nor </html> at its end.
+    """A page its server cut short: it opens a <body> and closes neither it nor <html>.
 
     lxml would quietly close such a page and yield the first half of an article as if whole.
+    (A transfer cut short is caught earlier, by Scrapy's data-loss check.) HTML5 lets a page
+    omit both end tags, but news CMS templates write them.
     """
-    tail = text[-4096:].lower()
-    return "</html>" not in tail and "</body>" not in tail
+    lower = text.lower()
+    return "<body" in lower and "</body>" not in lower and "</html>" not in lower
+
+
+def not_html_reason(body: bytes, content_type: str | None) -> str | None:
+    """Why these bytes are not a web page (a PDF, an image, JSON), or None."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind and kind not in HTML_TYPES and not kind.startswith("text/"):
+        return f"content type {kind}"
+    head = body[:1024]
+    if head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")) or \
+            b"\x00" in head.replace(b"\x00<", b"<"):
+        return "binary content"
+    return None
+
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml",
+                        "application/octet-stream"})
 
 
 def extract_article(url: str, body: bytes, crawled_at: datetime | None = None, *,

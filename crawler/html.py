@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
+import lxml.etree
 import lxml.html
 from charset_normalizer import from_bytes
 
@@ -91,7 +92,15 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """An lxml tree of the page; the XML declaration, which lxml refuses in str input, dropped."""
-    if text.lstrip().startswith("<?xml"):
-        text = text[text.index("?>") + 2:]
-    return lxml.html.document_fromstring(text or "<html></html>")
+    """An lxml tree of the page, an empty document for text with no markup at all.
+
+    The XML declaration, which lxml refuses in str input, is dropped.
+    """
+    stripped = text.lstrip()
+    if stripped.startswith("<?xml"):
+        end = stripped.find("?>")
+        text = stripped[end + 2:] if end >= 0 else ""
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html><body></body></html>")

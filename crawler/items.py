@@ -79,5 +79,3 @@ class Article:
                 data[key] = value.isoformat()
         return data
 
-
-ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Article))

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from crawler.credit import agency_code, is_credit_line, split_credit
 from crawler.dates import parse_date
 from crawler.items import Article, RawArticle
-from crawler.sources import SOURCES, Source, owns_host, source_for_url
+from crawler.sources import SOURCES, Source, source_for_url
 from crawler.text import (
     clean_inline,
     clean_paragraphs,
@@ -25,6 +25,8 @@ from crawler.urls import canonicalize_url, same_site
 
 MIN_BODY_CHARS = {"ja": 60, "zh": 60, "ko": 80}
 DEFAULT_MIN_BODY_CHARS = 150
+MAX_BODY_CHARS = 300_000  # the longest features run to ~100k; Postgres' tsvector stops at 1 MB
+MAX_URL_CHARS = 2000
 # Layers in which a page itself states its publication date (a listing's or a guess does not).
 PAGE_DATE_LAYERS = frozenset({"jsonld", "microdata", "meta", "selectors"})
 NON_ARTICLE_TYPES = frozenset({"website", "profile", "video.other", "product", "book", "music"})
@@ -39,15 +41,10 @@ class Rejected(ValueError):
         self.detail = detail
 
 
-def normalize(raw: RawArticle, *, source: Source | None = None,
-              public_url: str | None = None) -> Article:
-    """Build the stored article from what a page says.
-
-    `public_url` is the page's address on the outlet when it was fetched from a mirror (the demo
-    and the tests serve outlets on loopback); identity is always taken from the outlet's address.
-    """
-    url = public_url or raw.url
-    source = source or (SOURCES.get(raw.source) if raw.source else None) or source_for_url(url)
+def normalize(raw: RawArticle) -> Article:
+    """Build the stored article from what a page says."""
+    url = raw.url
+    source = (SOURCES.get(raw.source) if raw.source else None) or source_for_url(url)
 
     title = clean_inline(raw.title)
     if title:
@@ -79,6 +76,8 @@ def normalize(raw: RawArticle, *, source: Source | None = None,
     language = _language(raw.language) or (source.language if source else None)
     if len(body) < MIN_BODY_CHARS.get(language or "", DEFAULT_MIN_BODY_CHARS):
         raise Rejected("body_too_short", f"{len(body)} characters")
+    if len(body) > MAX_BODY_CHARS:
+        raise Rejected("body_too_long", f"{len(body)} characters: a dump, not an article")
 
     now = raw.crawled_at
     tz = source.timezone if source else raw.timezone
@@ -90,6 +89,8 @@ def normalize(raw: RawArticle, *, source: Source | None = None,
         modified_at = None
 
     canonical = canonicalize_url(_identity_url(url, raw.canonical_url, source))
+    if len(canonical) > MAX_URL_CHARS:
+        raise Rejected("url_too_long", f"{len(canonical)} characters")
     editor_note = " ".join(editor_notes) or None
     summary = clean_inline(raw.summary) or None
     return Article(
@@ -127,12 +128,20 @@ def content_hash(title: str, body: str, editor_note: str | None) -> str:
 
 
 def _identity_url(url: str, canonical: str | None, source: Source | None) -> str:
-    """rel=canonical wins when it points into the same outlet; otherwise the page's own URL."""
-    if not canonical or not canonical.startswith(("http://", "https://")):
+    """rel=canonical wins when it names an article page of the same outlet; otherwise the
+    page's own URL. A CMS that points every page's canonical at the home page or a section
+    must not fold all its articles into one row."""
+    if not canonical:
+        return url
+    canonical = urljoin(url, canonical)
+    if not canonical.startswith(("http://", "https://")):
         return url
     if source is not None:
-        return canonical if owns_host(source, urlsplit(canonical).hostname or "") else url
-    return canonical if same_site(url, canonical) else url
+        return canonical if source.is_article_url(canonical) else url
+    path, own_path = urlsplit(canonical).path.rstrip("/"), urlsplit(url).path.rstrip("/")
+    if not same_site(url, canonical) or not path or (own_path.startswith(path + "/")):
+        return url
+    return canonical
 
 
 def _language(value: str | None) -> str | None:

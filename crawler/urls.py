@@ -20,13 +20,28 @@ def canonicalize_url(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%")
-    path = re.sub(r"/{2,}", "/", path)
+    path = re.sub(r"/{2,}", "/", _normalize_escapes(parts.path))
     if len(path) > 1:
         path = path.rstrip("/")
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not _TRACKING.match(k)))
     return urlunsplit((scheme, host, path or "/", query, ""))
+
+
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_RESERVED_ESCAPES = re.compile(r"%(2[fF]|25)")
+
+
+def _normalize_escapes(path: str) -> str:
+    """One spelling per path: needless escapes decoded (%27 → '), needed ones in upper case.
+
+    Works on bytes (latin-1 round trip), so Shift_JIS or EUC-JP escapes of legacy Japanese
+    sites keep their bytes, and %2F and %25 stay escaped because decoding them changes the path.
+    """
+    path = quote(path, safe=_PATH_SAFE + "%", encoding="utf-8")  # raw non-ASCII (an IRI)
+    path = _RESERVED_ESCAPES.sub(lambda m: "\x00" + m.group(1).upper(), path)
+    path = quote(unquote(path, encoding="latin-1"), safe=_PATH_SAFE + "\x00", encoding="latin-1")
+    return path.replace("\x00", "%")
 
 
 def same_site(url_a: str, url_b: str) -> bool:

@@ -37,6 +37,11 @@ class NormalizePipeline:
             log.warning("dropped %s: %s", item.url, rejected)
             # logged above in one line; Scrapy's own drop message would print the whole item
             raise DropItem(f"{rejected.reason}: {item.url}", log_level="DEBUG") from None
+        except Exception as exc:  # noqa: BLE001 - a page we cannot normalise is a counted drop
+            self.stats.inc_value("jpnews/dropped/normalize_error")
+            log.warning("dropped %s: normalize_error: %s: %s", item.url, type(exc).__name__, exc)
+            log.debug("normalize error on %s", item.url, exc_info=True)
+            raise DropItem(f"normalize_error: {item.url}", log_level="DEBUG") from None
         finally:
             self.stats.inc_value("jpnews/cpu_ms/normalize", (time.thread_time() - started) * 1000)
         for field, layer in ItemAdapter(article)["provenance"].items():

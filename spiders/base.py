@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.dates import parse_date
 from crawler.discovery import feed_entries, listing_entries, next_page
 from crawler.extract import extract_raw
 from crawler.html import UndecodablePage, decode_html, parse_html
@@ -89,7 +90,7 @@ class NewsSpider(Spider):
     def parse_listing(self, response: Response) -> Iterator[Request]:
         public = self.to_public(response.url)
         try:
-            text, _ = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+            text, _ = decode_html(response.body, _content_type(response))
         except UndecodablePage:
             self._count_failure("listing_undecodable", response.url, "undecodable listing")
             return
@@ -105,15 +106,19 @@ class NewsSpider(Spider):
                                 listing_page=page + 1)
 
     def _article_request(self, url: str, published: str | None, found_in: str) -> Request:
+        """The article's request, carrying the date its listing printed, resolved now: "6 hours
+        ago" means six hours before the listing was read, not before the article is fetched."""
+        when = parse_date(published, tz=self.source.timezone, now=datetime.now(timezone.utc))
         return self._request(url, self.parse_article, jpnews_kind="article",
-                             listed_published=published, found_in=found_in)
+                             listed_published=when.isoformat() if when else None,
+                             found_in=found_in)
 
     # ---- articles -------------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[RawArticle]:
         public = self.to_public(response.url)
         crawled_at = datetime.now(timezone.utc)
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = _content_type(response)
         started = time.thread_time()
         try:
             raw = extract_raw(public, response.body, crawled_at, content_type=content_type,
@@ -150,3 +155,7 @@ class NewsSpider(Spider):
         detail = f"HTTP {response.status}" if response is not None else str(failure.value)
         self.crawler.stats.inc_value(f"jpnews/errors/{kind}/{reason}")
         log.warning("failed %s %s: %s", kind, self.to_public(request.url), detail)
+
+
+def _content_type(response: Response) -> str:
+    return response.headers.get("Content-Type", b"").decode("latin-1")

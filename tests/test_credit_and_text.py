@@ -26,6 +26,8 @@ def test_credit_lines_name_their_agency(line: str, agency: str) -> None:
     "The minister said the © sign was printed on every page of the report in question.",
     "— Yuki Tanaka",
     "Kyodo News reported that the talks had stalled.",
+    "Copyright holders say the draft does not go far enough.",
+    "(c) closing branches.",
 ])
 def test_text_is_not_a_credit(line: str) -> None:
     assert not is_credit_line(line)

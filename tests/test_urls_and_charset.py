@@ -75,3 +75,15 @@ def test_mojibake_is_recognised() -> None:
     assert mojibake_reason("譁ー縺励＞繧ｵ繝ｼ繝薙せ") is not None
     assert mojibake_reason("a broken \ufffd character") is not None
     assert mojibake_reason("Café crème, Zürich, “quoted” — 東京都の知事") is None
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("https://ex.jp/news/%82%A0.html", "https://ex.jp/news/%82%A2.html", False),  # Shift_JIS bytes
+    ("https://ex.jp/news/%82%a0.html", "https://ex.jp/news/%82%A0.html", True),
+    ("https://ex.jp/a/100%25-sure", "https://ex.jp/a/100%-sure", True),  # a bare % is a literal %
+    ("https://ex.jp/a%2Fb", "https://ex.jp/a/b", False),
+    ("https://www3.nhk.or.jp/news/ニュース/", "https://www3.nhk.or.jp/news/%E3%83%8B%E3%83%A5%E3%83%BC%E3%82%B9", True),
+])
+def test_canonical_url_keeps_bytes(a: str, b: str, same: bool) -> None:
+    assert (canonicalize_url(a) == canonicalize_url(b)) is same
+    assert "\ufffd" not in canonicalize_url(a) and "%EF%BF%BD" not in canonicalize_url(a)

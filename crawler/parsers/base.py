@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
+import jstyleson
 import lxml.etree
 import lxml.html
-from extruct.jsonld import JsonLdExtractor
 from extruct.w3cmicrodata import MicrodataExtractor
 from lxml.cssselect import CSSSelector
 
@@ -80,6 +81,26 @@ def css(selector: str) -> CSSSelector:
 
 
 _CSS_CACHE: dict[str, CSSSelector] = {}
+
+
+_COMMENT_LINE = re.compile(r"^\s*(?://.*|<!--.*-->)", re.M)
+
+
+def jsonld_items(tree: lxml.html.HtmlElement) -> Iterator[Any]:
+    """Every JSON-LD object of a page, each block parsed on its own: one broken block (an empty
+    comment, a truncated breadcrumb) must not hide the article block beside it."""
+    for node in tree.xpath('//script[translate(@type, "LDJSON", "ldjson")="application/ld+json"]'):
+        text = node.text_content()
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            try:  # comments and trailing commas, as extruct tolerates them
+                data = jstyleson.loads(_COMMENT_LINE.sub("", text), strict=False)
+            except (ValueError, RecursionError, TypeError):
+                continue
+        except RecursionError:
+            continue
+        yield from data if isinstance(data, list) else [data]
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:
@@ -192,11 +213,7 @@ class ArticlePage:
     @cached_property
     def jsonld(self) -> dict[str, Any]:
         """The page's JSON-LD article object (the first of an article type), or {}."""
-        try:
-            items = JsonLdExtractor().extract_items(self.tree, base_url=self.url)
-        except (ValueError, TypeError):
-            items = []
-        queue = list(items)
+        queue: list[Any] = list(jsonld_items(self.tree))
         while queue:
             item = queue.pop(0)
             if isinstance(item, list):
@@ -250,8 +267,9 @@ class ArticlePage:
         import trafilatura
 
         # trafilatura prunes the tree it is given: hand it a copy, the other fields read ours.
+        # Its metadata pass would cost five times the body's; only the body is asked of it.
         document = trafilatura.bare_extraction(
-            copy.deepcopy(self.tree), url=self.url, with_metadata=True, include_comments=False,
+            copy.deepcopy(self.tree), url=self.url, with_metadata=False, include_comments=False,
             include_tables=False, include_images=False)
         if document is None:
             return {}
@@ -299,7 +317,7 @@ class ArticlePage:
             ("microdata", lambda: _str(self.microdata.get("headline"))),
             ("meta", lambda: self.meta_first("og:title", "twitter:title")),
             ("selectors", lambda: self.select_text(self.selectors.title)),
-            ("generic", lambda: self.generic.get("title") or self._html_title()),
+            ("generic", self._html_title),
         ])
 
     def _html_title(self) -> str | None:
