@@ -11,6 +11,7 @@ from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 import lxml.html
+from scrapy.utils.gz import gunzip
 
 from crawler.sources import Source
 
@@ -66,6 +67,45 @@ def feed_entries(body: bytes, base_url: str) -> list[Entry]:
     return entries
 
 
+def sitemap_entries(body: bytes, base_url: str) -> tuple[list[Entry], list[str]]:
+    """Pages of a (news) sitemap with their publication dates, and the child sitemaps of an
+    index. Gzipped sitemaps are unpacked, within a size limit."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gunzip(body, max_size=50 * 1024 * 1024)
+        except (OSError, ValueError):
+            return [], []
+    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    try:
+        root = lxml.etree.fromstring(body, parser=parser)
+    except lxml.etree.XMLSyntaxError:
+        return [], []
+    if root is None:
+        return [], []
+    pages: list[Entry] = []
+    children: list[str] = []
+    for node in root:
+        kind = _local(node.tag)
+        if kind not in ("url", "sitemap"):
+            continue
+        loc = published = title = None
+        for child in node.iter():
+            name = _local(child.tag)
+            text = (child.text or "").strip()
+            if name == "loc" and text and loc is None:
+                loc = urljoin(base_url, text)
+            elif text and (name == "publication_date" or (name == "lastmod" and not published)):
+                published = text  # a news sitemap's publication date beats lastmod
+            elif name == "title" and text:
+                title = text
+        if loc:
+            if kind == "sitemap":
+                children.append(loc)
+            else:
+                pages.append(Entry(loc, published, title))
+    return pages, children
+
+
 def listing_entries(tree: lxml.html.HtmlElement, base_url: str, source: Source) -> list[Entry]:
     """Article links of a listing page, each with the date printed beside it.
 
@@ -73,7 +113,7 @@ def listing_entries(tree: lxml.html.HtmlElement, base_url: str, source: Source) 
     the `<time>` that links to exactly one article.
     """
     dates: dict[str, str] = {}
-    for node in tree.xpath('//time[@datetime] | //*[@itemprop="datePublished"]'):
+    for node in tree.xpath('//time | //*[@itemprop="datePublished"]'):
         value = node.get("datetime") or node.get("content") or node.text_content()
         ancestor = node.getparent()
         for _ in range(4):

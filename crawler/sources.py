@@ -7,7 +7,7 @@ what cannot be said as data (how a listing marks its article links, for instance
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
@@ -25,7 +25,6 @@ class Source:
     listings: tuple[str, ...] = ()
     article_path: str = r".*"
     """Regex over the URL path that an article URL matches (listings and feeds link to more)."""
-    extra: dict[str, str] = field(default_factory=dict)
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)

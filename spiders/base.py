@@ -20,7 +20,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.dates import parse_date
-from crawler.discovery import feed_entries, listing_entries, next_page
+from crawler.discovery import feed_entries, listing_entries, next_page, sitemap_entries
 from crawler.extract import extract_raw
 from crawler.html import UndecodablePage, decode_html, parse_html
 from crawler.items import RawArticle
@@ -74,11 +74,10 @@ class NewsSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for url in self.source.feeds:
             yield self._request(url, self.parse_feed, jpnews_kind="feed")
+        for url in self.source.sitemaps:
+            yield self._request(url, self.parse_sitemap, jpnews_kind="sitemap", sitemap_depth=0)
         for url in self.source.listings:
             yield self._request(url, self.parse_listing, jpnews_kind="listing", listing_page=1)
-
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
-        return self.parse_listing(response)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         entries = feed_entries(response.body, self.to_public(response.url))
@@ -86,6 +85,18 @@ class NewsSpider(Spider):
         for entry in entries:
             if self.source.is_article_url(entry.url):
                 yield self._article_request(entry.url, entry.published, "feed")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        pages, children = sitemap_entries(response.body, self.to_public(response.url))
+        self.crawler.stats.inc_value("jpnews/discovery/sitemap_links", len(pages))
+        for entry in pages:
+            if self.source.is_article_url(entry.url):
+                yield self._article_request(entry.url, entry.published, "sitemap")
+        depth = response.meta.get("sitemap_depth", 0)
+        if depth < 2:  # an index of sitemaps, not an archive to walk to the bottom
+            for url in children[: self.max_listing_pages * 10]:
+                yield self._request(url, self.parse_sitemap, jpnews_kind="sitemap",
+                                    sitemap_depth=depth + 1)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         public = self.to_public(response.url)
