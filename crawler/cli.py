@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    if args.handler not in (cmd_demo, cmd_crawl):  # crawls log through Scrapy's LOG_LEVEL
+    if args.handler not in (cmd_demo, cmd_crawl, cmd_reparse):  # these log through Scrapy
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
@@ -81,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--database-url")
     search.set_defaults(handler=cmd_search)
 
+    reparse = commands.add_parser("reparse", help="rebuild articles from stored raw pages with "
+                                  "the current parsers, and report what changed")
+    reparse.add_argument("--source", help="only this outlet's pages")
+    reparse.add_argument("--since", help="only pages fetched since this date (ISO)")
+    reparse.add_argument("--database-url")
+    reparse.set_defaults(handler=cmd_reparse)
+
     sources = commands.add_parser("sources", help="list the outlets jpnews knows")
     sources.set_defaults(handler=cmd_sources)
 
@@ -102,7 +109,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     url = prepare(args.database_url)
     print(f"database: {describe(url)}")
-    site = build_sample_site(datetime.now(timezone.utc))
+    site = build_sample_site(_demo_epoch())
     with SiteServer(site) as server:
         print(f"sample Japan Today site ({len(site.articles)} articles) at {server.base_url}")
         stats = run_crawl(["japantoday"], {
@@ -117,6 +124,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         })["japantoday"]
     show_run(url, stats)
     return 0
+
+
+def _demo_epoch() -> datetime:
+    """The sample site's "now", fixed at the first demo run: a re-run then serves the very same
+    site (and stores nothing new), while its articles age as real ones do."""
+    from crawler.storage.embedded import data_dir
+
+    marker = data_dir() / "demo-site-epoch"
+    try:
+        return datetime.fromisoformat(marker.read_text().strip())
+    except (OSError, ValueError):
+        epoch = datetime.now(timezone.utc).replace(microsecond=0)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(epoch.isoformat())
+        return epoch
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -142,6 +164,33 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reparse(args: argparse.Namespace) -> int:
+    from crawler.reparse import ReparseSpider
+    from crawler.runner import run_crawl
+    from crawler.sources import SOURCES
+    from crawler.storage.db import connect, prepare
+
+    if args.source and args.source not in SOURCES:
+        raise UserError(f"unknown outlet: {args.source!r} (see `jpnews sources`)")
+    since = _iso(args.since) if args.since else None
+    url = prepare(args.database_url)
+    stats = run_crawl([ReparseSpider], {
+        "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "JPNEWS_PROGRESS": True,
+        "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}},
+        database_url=url, source=args.source, since=since)["reparse"]
+    print(f"re-parsed {stats.get('jpnews/reparse/pages', 0)} stored pages")
+    show_run(url, stats, articles=0)
+    with connect(url) as conn:
+        changed = conn.execute(
+            """SELECT a.version, a.canonical_url, a.title FROM articles a
+               JOIN crawl_runs r ON r.id = a.crawl_run_id
+               WHERE r.id = %s ORDER BY a.id LIMIT 20""",
+            (stats.get("jpnews/crawl_run_id"),)).fetchall()
+    for version, canonical_url, title in changed:
+        print(f"  changed: v{version} {title} <{canonical_url}>")
+    return 0
+
+
 def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
     pairs = []
     for item in items:
@@ -160,23 +209,26 @@ def show_run(url: str, stats: dict[str, Any], articles: int = 6) -> None:
     run_id = stats.get("jpnews/crawl_run_id")
     with connect(url) as conn:
         run = conn.execute(
-            """SELECT spider, pages, articles_new, articles_updated, articles_unchanged, dropped,
-                      errors, finish_reason FROM crawl_runs WHERE id = %s""", (run_id,)).fetchone()
+            """SELECT spider, pages, articles_new, articles_updated, articles_refreshed,
+                      articles_unchanged, dropped, errors, finish_reason
+               FROM crawl_runs WHERE id = %s""", (run_id,)).fetchone()
         if run is None:
             raise UserError("the crawl stored nothing: see the log above")
-        spider, pages, new, updated, unchanged, dropped, errors, reason = run
+        spider, pages, new, updated, refreshed, unchanged, dropped, errors, reason = run
         drops = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
         print(f"\ncrawl run {run_id} ({spider}, {reason}): {pages} pages fetched; articles: "
-              f"{new} new, {updated} updated, {unchanged} unchanged; dropped: {drops}; "
-              f"failed requests: {errors}")
+              f"{new} new, {updated} updated, {refreshed} refreshed, {unchanged} unchanged; "
+              f"dropped: {drops}; failed requests: {errors}")
         totals = counts(conn)
         print(f"database now holds {totals['articles']} articles, "
-              f"{totals['article_versions']} versions, {totals['crawl_runs']} crawl runs")
+              f"{totals['article_versions']} versions, {totals['raw_pages']} raw pages, "
+              f"{totals['crawl_runs']} crawl runs")
         rows = conn.execute(
             """SELECT title, source_name, published_at, credit, editor_note FROM articles
                WHERE source = %s ORDER BY published_at DESC NULLS LAST LIMIT %s""",
             (spider, articles)).fetchall()
-    print()
+    if rows:
+        print()
     for title, source_name, published_at, credit, editor_note in rows:
         print("  " + card(title, source_name, published_at, credit))
         if editor_note:

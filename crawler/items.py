@@ -38,6 +38,8 @@ class RawArticle:
     """What the page declares itself to be (og:type, JSON-LD @type), used to refuse non-articles."""
     provenance: dict[str, str] = field(default_factory=dict)
     """Field → extraction layer that produced it (jsonld, microdata, meta, selectors, generic)."""
+    paywalled: bool = False
+    """The page shows only a free lead of a subscriber article."""
     timezone: str = "Asia/Tokyo"
     """Zone in which the outlet prints times that carry no offset."""
 
@@ -68,8 +70,12 @@ class Article:
     editor_note: str | None
     image_url: str | None
     crawled_at: datetime
+    paywalled: bool = False
+    """Only the free lead is public; `body` is that lead."""
     content_hash: str = ""
     """Fingerprint of title, body and editor's note: a change makes a new version."""
+    meta_hash: str = ""
+    """Fingerprint of the other fields: a change refreshes the row without a new version."""
     provenance: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -79,3 +85,16 @@ class Article:
                 data[key] = value.isoformat()
         return data
 
+
+
+@dataclass
+class RawPage:
+    """A fetched page as it came off the wire, kept so that articles can be re-parsed later."""
+
+    url: str
+    """The page's address on the outlet (a mirror's address mapped back)."""
+    source: str | None
+    body: bytes
+    status: int
+    headers: dict[str, str]
+    fetched_at: datetime

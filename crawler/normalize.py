@@ -93,7 +93,7 @@ def normalize(raw: RawArticle) -> Article:
         raise Rejected("url_too_long", f"{len(canonical)} characters")
     editor_note = " ".join(editor_notes) or None
     summary = clean_inline(raw.summary) or None
-    return Article(
+    article = Article(
         url=url,
         canonical_url=canonical,
         source=source.id if source else _host_id(url),
@@ -113,9 +113,12 @@ def normalize(raw: RawArticle) -> Article:
         editor_note=editor_note,
         image_url=urljoin(url, raw.image_url) if raw.image_url else None,
         crawled_at=raw.crawled_at,
+        paywalled=raw.paywalled,
         content_hash=content_hash(title, body, editor_note),
         provenance=dict(raw.provenance),
     )
+    article.meta_hash = meta_hash(article)
+    return article
 
 
 def content_hash(title: str, body: str, editor_note: str | None) -> str:
@@ -124,6 +127,17 @@ def content_hash(title: str, body: str, editor_note: str | None) -> str:
     for part in (title, body, editor_note or ""):
         digest.update(" ".join(part.split()).encode())
         digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+_META_FIELDS = ("url", "summary", "published_at", "modified_at", "credit", "credit_agency",
+                "authors", "section", "tags", "language", "image_url", "paywalled")
+
+
+def meta_hash(article: Article) -> str:
+    """What a parser fix or a corrected date changes: stored, but not a new version of the text."""
+    values = [getattr(article, name) for name in _META_FIELDS]
+    digest = hashlib.blake2b(repr(values).encode(), digest_size=16)
     return digest.hexdigest()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
@@ -18,14 +19,14 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Any:
     return settings
 
 
-def run_crawl(spider_names: list[str], overrides: dict[str, Any] | None = None
-              ) -> dict[str, dict[str, Any]]:
-    """Crawl the named spiders together in one Scrapy process; returns each one's final stats."""
+def run_crawl(spiders: list[str | type[Spider]], overrides: dict[str, Any] | None = None,
+              **spider_args: Any) -> dict[str, dict[str, Any]]:
+    """Run the spiders together in one Scrapy process; returns each one's final stats."""
     process = CrawlerProcess(project_settings(overrides))
     crawlers = []
-    for name in spider_names:
-        crawler = process.create_crawler(name)
+    for spider in spiders:
+        crawler = process.create_crawler(spider)
         crawlers.append(crawler)
-        process.crawl(crawler)
+        process.crawl(crawler, **spider_args)
     process.start()
     return {c.spidercls.name: c.stats.get_stats() for c in crawlers}

@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
-from crawler.items import Article
+from crawler.items import Article, RawPage
 from crawler.storage.articles import ArticleStore, WriteResult
 from crawler.storage.db import DatabaseUnavailable, describe, open_pool, prepare
 from crawler.storage.embedded import data_dir
@@ -61,6 +61,7 @@ class StorePipeline:
         self.retries = retries
         self.max_buffer = max_buffer
         self.buffer: list[Article] = []
+        self.pages: list[RawPage] = []
         self.result = WriteResult()
         self.pool: ConnectionPool | None = None
         self.store: ArticleStore | None = None
@@ -108,6 +109,10 @@ class StorePipeline:
             self.buffer.append(item)
             if len(self.buffer) >= self.batch_size:
                 self.flush()
+        elif isinstance(item, RawPage):
+            self.pages.append(item)
+            if len(self.pages) >= self.batch_size:
+                self.flush()
         return item
 
     def flush(self, *, final: bool = False) -> None:
@@ -119,6 +124,11 @@ class StorePipeline:
         if not final and time.monotonic() < self.retry_at:
             self._bound_buffer()
             return
+        if self.pages and not self._write_pages(final) and not final:
+            self.backoff = min(self.backoff * 2, 60.0) if self.backoff else 1.0
+            self.retry_at = time.monotonic() + self.backoff
+            self._bound_buffer()
+            return
         while self.buffer:
             batch = self.buffer[: self.batch_size]
             if not self._write_with_retries(batch, attempts=self.retries + 1 if final else 1):
@@ -128,6 +138,33 @@ class StorePipeline:
                 return
             self.backoff = 0.0
             del self.buffer[: len(batch)]
+
+    def _write_pages(self, final: bool) -> bool:
+        """Store the buffered raw pages; False while the database is unreachable.
+
+        Raw pages are a copy of the web and can be fetched again: under pressure (an outage at
+        the end of a crawl, a full buffer) they are dropped and counted, never an article.
+        """
+        assert self.store is not None
+        try:
+            self.store.write_pages(self.pages, self.run_id)
+        except psycopg.Error as exc:
+            if is_outage(exc):
+                self.stats.inc_value("jpnews/store/failed_batches")
+                log.error("could not store %d raw pages: %s", len(self.pages), _one_line(exc))
+                if final or len(self.pages) > self.max_buffer:
+                    self.stats.inc_value("jpnews/store/raw_pages_lost", len(self.pages))
+                    self.pages = []
+                return False
+            for page in self.pages:  # one page the database refuses must not cost the others
+                try:
+                    self.store.write_pages([page], self.run_id)
+                except psycopg.Error as refused:
+                    self.stats.inc_value("jpnews/store/raw_pages_lost")
+                    log.error("raw page of %s not stored: %s", page.url, _one_line(refused))
+        self.stats.inc_value("jpnews/store/raw_pages", len(self.pages))
+        self.pages = []
+        return True
 
     def _bound_buffer(self) -> None:
         excess = len(self.buffer) - self.max_buffer
@@ -171,7 +208,7 @@ class StorePipeline:
         self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
         self.stats.inc_value("jpnews/cpu_ms/store", (time.thread_time() - cpu_started) * 1000)
         self.result += written
-        for name in ("new", "updated", "unchanged"):
+        for name in ("new", "updated", "refreshed", "unchanged"):
             self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
 
     def _set_aside(self, article: Article, exc: psycopg.Error) -> None:

@@ -17,13 +17,14 @@ from typing import Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from crawler.dates import parse_date
 from crawler.discovery import feed_entries, listing_entries, next_page, sitemap_entries
 from crawler.extract import extract_raw
 from crawler.html import UndecodablePage, decode_html, parse_html
-from crawler.items import RawArticle
+from crawler.items import RawArticle, RawPage
 from crawler.normalize import Rejected
 from crawler.sources import Source
 
@@ -126,27 +127,17 @@ class NewsSpider(Spider):
 
     # ---- articles -------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[RawArticle]:
+    def parse_article(self, response: Response) -> Iterator[RawArticle | RawPage]:
         public = self.to_public(response.url)
         crawled_at = datetime.now(timezone.utc)
         content_type = _content_type(response)
-        started = time.thread_time()
-        try:
-            raw = extract_raw(public, response.body, crawled_at, content_type=content_type,
-                              source=self.source)
-        except UndecodablePage:
-            self._count_failure("undecodable", public, "no charset decodes the page")
+        # The page itself is kept first, parseable or not: a parser fixed later repairs it.
+        yield RawPage(url=public, source=self.source.id, body=response.body,
+                      status=response.status, headers=_headers(response), fetched_at=crawled_at)
+        raw = read_page(self.crawler.stats, public, response.body, crawled_at, content_type,
+                        self.source)
+        if raw is None:
             return
-        except Rejected as rejected:
-            self._count_failure(rejected.reason, public, str(rejected))
-            return
-        except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
-            self._count_failure("parse_error", public, f"{type(exc).__name__}: {exc}")
-            log.debug("parse error on %s", public, exc_info=True)
-            return
-        finally:
-            self.crawler.stats.inc_value("jpnews/cpu_ms/parse",
-                                         (time.thread_time() - started) * 1000)
         listed = response.meta.get("listed_published")
         if not raw.published and listed:
             raw.published = listed
@@ -154,8 +145,7 @@ class NewsSpider(Spider):
         yield raw
 
     def _count_failure(self, reason: str, url: str, detail: str) -> None:
-        self.crawler.stats.inc_value(f"jpnews/dropped/{reason}")
-        log.warning("dropped %s: %s", url, detail)
+        count_drop(self.crawler.stats, reason, url, detail)
 
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after retries): counted and logged, never fatal."""
@@ -168,5 +158,36 @@ class NewsSpider(Spider):
         log.warning("failed %s %s: %s", kind, self.to_public(request.url), detail)
 
 
+def read_page(stats: StatsCollector, url: str, body: bytes, fetched_at: datetime,
+              content_type: str | None, source: Source | None) -> RawArticle | None:
+    """The page's RawArticle, or None after counting and logging why there is none.
+
+    Shared by crawls and re-parses, so a page is judged the same way both times.
+    """
+    started = time.thread_time()
+    try:
+        return extract_raw(url, body, fetched_at, content_type=content_type, source=source)
+    except UndecodablePage:
+        count_drop(stats, "undecodable", url, "no charset decodes the page")
+    except Rejected as rejected:
+        count_drop(stats, rejected.reason, url, str(rejected))
+    except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
+        count_drop(stats, "parse_error", url, f"{type(exc).__name__}: {exc}")
+        log.debug("parse error on %s", url, exc_info=True)
+    finally:
+        stats.inc_value("jpnews/cpu_ms/parse", (time.thread_time() - started) * 1000)
+    return None
+
+
+def count_drop(stats: StatsCollector, reason: str, url: str, detail: str) -> None:
+    stats.inc_value(f"jpnews/dropped/{reason}")
+    log.warning("dropped %s: %s", url, detail)
+
+
 def _content_type(response: Response) -> str:
     return response.headers.get("Content-Type", b"").decode("latin-1")
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {key.decode("latin-1"): b", ".join(values).decode("latin-1")
+            for key, values in response.headers.items()}

@@ -32,6 +32,14 @@ def corpus_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Spill files and the demo's marker go to a folder of the session, not the user's."""
+    folder = tmp_path_factory.mktemp("jpnews-data")
+    os.environ["JPNEWS_DATA_DIR"] = str(folder)
+    return folder
+
+
 def _reachable(url: str) -> bool:
     try:
         psycopg.connect(url, connect_timeout=3).close()

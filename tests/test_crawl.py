@@ -72,11 +72,13 @@ def test_second_crawl_adds_nothing_and_an_edit_makes_a_version(db: str) -> None:
         second = crawl(db, server.base_url)
     assert first["articles_new"] == len(STORABLE)
     assert second["articles_new"] == 0 and second["articles_updated"] == 0
+    assert second["articles_refreshed"] == 0
     assert second["articles_unchanged"] == len(STORABLE)
     # edition 2 rewords one article; served from another port, identity is unchanged
     with SiteServer(build_sample_site(SAMPLE_NOW, edition=2)) as server:
         third = crawl(db, server.base_url)
     assert third["articles_new"] == 0 and third["articles_updated"] == 1
+    assert third["articles_refreshed"] == 0
     with psycopg.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(STORABLE)
         versions = conn.execute(
@@ -96,6 +98,8 @@ def test_demo_runs_end_to_end(db: str) -> None:
     assert f"{len(STORABLE)} new" in done.stdout
     assert " · Japan Today · " in done.stdout and "© KYODO" in done.stdout
     assert "ago" in done.stdout
+    again = run_jpnews("demo", "--database-url", db)
+    assert "articles: 0 new, 0 updated, 0 refreshed" in again.stdout
 
 
 def test_unreachable_database_is_one_clear_line() -> None:

@@ -1,13 +1,16 @@
 """Writing articles and crawl runs: one transaction per batch, COPY in, one upsert out.
 
 A batch is copied into a session-local staging table and merged with a single
-INSERT ... ON CONFLICT on the canonical URL. A row whose text fingerprint did not change is left
+INSERT ... ON CONFLICT on the canonical URL. A row whose fingerprints did not change is left
 alone (a re-crawl adds nothing); a changed text updates the row, bumps its version and appends the
-new text to `article_versions`. Either the whole batch lands or none of it.
+new text to `article_versions`; changed metadata only updates the row. Either the whole batch
+lands or none of it.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +19,12 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from crawler.items import Article
+from crawler.items import Article, RawPage
 
 COLUMNS = ("canonical_url", "url", "source", "source_name", "source_group", "title", "body",
            "summary", "published_at", "modified_at", "credit", "credit_agency", "authors",
-           "section", "tags", "language", "editor_note", "image_url", "crawled_at",
-           "content_hash", "provenance")
+           "section", "tags", "language", "editor_note", "image_url", "crawled_at", "paywalled",
+           "content_hash", "meta_hash", "provenance")
 UPDATED_ON_CHANGE = tuple(c for c in COLUMNS if c != "canonical_url")
 
 _STAGING = """
@@ -29,35 +32,53 @@ CREATE TEMP TABLE IF NOT EXISTS staging_articles (
     seq integer, canonical_url text, url text, source text, source_name text, source_group text,
     title text, body text, summary text, published_at timestamptz, modified_at timestamptz,
     credit text, credit_agency text, authors text[], section text, tags text[], language text,
-    editor_note text, image_url text, crawled_at timestamptz, content_hash text, provenance jsonb
+    editor_note text, image_url text, crawled_at timestamptz, paywalled boolean,
+    content_hash text, meta_hash text, provenance jsonb
 ) ON COMMIT DELETE ROWS
 """
 
+# Every CTE sees the table as it was before the statement, so `previous` holds the old hashes.
 _MERGE = f"""
 WITH latest AS (
     SELECT DISTINCT ON (canonical_url) * FROM staging_articles
     ORDER BY canonical_url, seq DESC
+), previous AS (
+    SELECT a.canonical_url, a.content_hash FROM articles a JOIN latest USING (canonical_url)
 ), merged AS (
     INSERT INTO articles AS a ({", ".join(COLUMNS)}, crawl_run_id)
     SELECT {", ".join(COLUMNS)}, %(run_id)s FROM latest
     ON CONFLICT (canonical_url) DO UPDATE SET
         {", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_ON_CHANGE)},
-        version = a.version + 1,
+        version = a.version
+                  + (a.content_hash IS DISTINCT FROM EXCLUDED.content_hash)::integer,
         crawl_run_id = EXCLUDED.crawl_run_id
-    WHERE a.content_hash IS DISTINCT FROM EXCLUDED.content_hash
-    RETURNING a.id, a.version, a.content_hash, a.title, a.body, a.editor_note, a.modified_at,
-              a.crawled_at, (a.xmax = 0) AS inserted
+    WHERE (a.content_hash, a.meta_hash) IS DISTINCT FROM (EXCLUDED.content_hash,
+                                                          EXCLUDED.meta_hash)
+    RETURNING a.id, a.canonical_url, a.version, a.content_hash, a.title, a.body, a.editor_note,
+              a.modified_at, a.crawled_at, (a.xmax = 0) AS inserted
+), changed AS (
+    SELECT m.*, (m.inserted OR p.content_hash IS DISTINCT FROM m.content_hash) AS new_text
+    FROM merged m LEFT JOIN previous p USING (canonical_url)
 ), history AS (
     INSERT INTO article_versions (article_id, version, content_hash, title, body, editor_note,
                                   modified_at, crawled_at, crawl_run_id)
     SELECT id, version, content_hash, title, body, editor_note, modified_at, crawled_at,
            %(run_id)s
-    FROM merged
+    FROM changed WHERE new_text
 )
 SELECT (SELECT count(*) FROM latest),
        count(*) FILTER (WHERE inserted),
-       count(*) FILTER (WHERE NOT inserted)
-FROM merged
+       count(*) FILTER (WHERE new_text AND NOT inserted),
+       count(*) FILTER (WHERE NOT new_text)
+FROM changed
+"""
+
+_PAGES = """
+INSERT INTO raw_pages AS r (url, source, body_sha256, body_gz, body_size, status, headers,
+                            fetched_at, last_fetched_at, crawl_run_id)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (url, body_sha256) DO UPDATE SET
+    last_fetched_at = greatest(r.last_fetched_at, EXCLUDED.last_fetched_at)
 """
 
 
@@ -65,11 +86,15 @@ FROM merged
 class WriteResult:
     new: int = 0
     updated: int = 0
+    """Text changed: a new version."""
+    refreshed: int = 0
+    """Only metadata changed (a corrected date, a parser fix): row updated, no version."""
     unchanged: int = 0
 
     def __iadd__(self, other: WriteResult) -> WriteResult:
         self.new += other.new
         self.updated += other.updated
+        self.refreshed += other.refreshed
         self.unchanged += other.unchanged
         return self
 
@@ -97,8 +122,22 @@ class ArticleStore:
                         as copy:
                     for seq, article in enumerate(articles):
                         copy.write_row(_row(seq, article))
-                distinct, new, updated = cur.execute(_MERGE, {"run_id": run_id}).fetchone()
-        return WriteResult(new=new, updated=updated, unchanged=distinct - new - updated)
+                distinct, new, updated, refreshed = cur.execute(
+                    _MERGE, {"run_id": run_id}).fetchone()
+        return WriteResult(new=new, updated=updated, refreshed=refreshed,
+                           unchanged=distinct - new - updated - refreshed)
+
+    def write_pages(self, pages: Sequence[RawPage], run_id: int | None = None) -> None:
+        """Keep fetched pages, gzip-compressed; an identical re-fetch only updates its time."""
+        if not pages:
+            return
+        rows = []
+        for page in pages:
+            rows.append((page.url, page.source, hashlib.sha256(page.body).digest(),
+                         gzip.compress(page.body, compresslevel=1), len(page.body), page.status,
+                         Jsonb(page.headers), page.fetched_at, page.fetched_at, run_id))
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.executemany(_PAGES, rows)
 
     def begin_run(self, spider: str) -> int:
         with self.pool.connection() as conn:
@@ -111,16 +150,16 @@ class ArticleStore:
         with self.pool.connection() as conn:
             conn.execute(
                 """UPDATE crawl_runs SET finished_at = now(), finish_reason = %s, pages = %s,
-                       articles_new = %s, articles_updated = %s, articles_unchanged = %s,
-                       dropped = %s, errors = %s, stats = %s
+                       articles_new = %s, articles_updated = %s, articles_refreshed = %s,
+                       articles_unchanged = %s, dropped = %s, errors = %s, stats = %s
                    WHERE id = %s""",
-                (reason, pages, result.new, result.updated, result.unchanged, Jsonb(dropped),
-                 errors, Jsonb(stats), run_id))
+                (reason, pages, result.new, result.updated, result.refreshed, result.unchanged,
+                 Jsonb(dropped), errors, Jsonb(stats), run_id))
 
 
 def counts(conn: psycopg.Connection) -> dict[str, int]:
     """Row counts of the main tables, for `jpnews db status` and the demo summary."""
     out = {}
-    for table in ("articles", "article_versions", "crawl_runs"):
+    for table in ("articles", "article_versions", "raw_pages", "crawl_runs"):
         out[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
     return out
