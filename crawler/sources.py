@@ -25,6 +25,8 @@ class Source:
     listings: tuple[str, ...] = ()
     article_path: str = r".*"
     """Regex over the URL path that an article URL matches (listings and feeds link to more)."""
+    aliases: tuple[str, ...] = ()
+    """Other names the outlet signs with (the publisher), which are not bylines."""
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)

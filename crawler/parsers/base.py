@@ -72,15 +72,21 @@ class Selectors:
     """Elements inside the body that are the outlet's widgets (ads, share bars, captions)."""
 
 
-def css(selector: str) -> CSSSelector:
-    """Compiled selector, cached: outlet parsers run the same few selectors on every page."""
+def css(selector: str) -> Callable[[lxml.html.HtmlElement], list[Any]]:
+    """Compiled selector, cached: outlet parsers run the same few selectors on every page.
+
+    CSS by default; a selector starting with "/" or "(" is XPath, for what CSS cannot say
+    (an element by its children, where class names are generated and change every build).
+    """
     compiled = _CSS_CACHE.get(selector)
     if compiled is None:
-        compiled = _CSS_CACHE[selector] = CSSSelector(selector, translator="html")
+        compiled = _CSS_CACHE[selector] = (
+            lxml.etree.XPath(selector) if selector.startswith(("/", "("))
+            else CSSSelector(selector, translator="html"))
     return compiled
 
 
-_CSS_CACHE: dict[str, CSSSelector] = {}
+_CSS_CACHE: dict[str, Callable[[lxml.html.HtmlElement], list[Any]]] = {}
 
 
 _COMMENT_LINE = re.compile(r"^\s*(?://.*|<!--.*-->)", re.M)
@@ -327,25 +333,29 @@ class ArticlePage:
         node = self.tree.find(".//title")
         return element_text(node) if node is not None else None
 
-    def body_element(self) -> lxml.html.HtmlElement | None:
-        """The container the page marks as its body, by microdata or the outlet's selectors."""
-        found = self.tree.xpath('//*[@itemprop="articleBody"]')
-        if found:
-            self._body_layer = "microdata"
-            return found[0]
-        found = self.select(self.selectors.body)
-        if found:
+    def body_elements(self) -> list[lxml.html.HtmlElement]:
+        """The containers the page marks as its body, by microdata or the outlet's selectors.
+
+        Some outlets mark every paragraph as an articleBody (Yomiuri), so all of them count, in
+        page order, without the ones nested in another.
+        """
+        found = self.tree.xpath('//*[@itemprop="articleBody"]'
+                                '[not(ancestor::*[@itemprop="articleBody"])]')
+        self._body_layer = "microdata"
+        if not found:
+            found = self.select(self.selectors.body)
             self._body_layer = "selectors"
-            return found[0]
-        return None
+        return [node for node in found
+                if not any(other in found for other in node.iterancestors())]
 
     def paragraphs(self) -> list[str]:
         """Body paragraphs. A marked container that is empty means an empty body: the generic
         layer is only asked when the page marks no body at all, so it cannot pass off comments
         or related lists as the text of a page that has none."""
-        container = self.body_element()
-        if container is not None:
-            paragraphs = element_paragraphs(container, self.selectors.drop)
+        containers = self.body_elements()
+        if containers:
+            paragraphs = [p for node in containers
+                          for p in element_paragraphs(node, self.selectors.drop)]
             if paragraphs:
                 self.provenance["body"] = self._body_layer
             return paragraphs
@@ -405,12 +415,14 @@ class ArticlePage:
         ]) or []
 
     def _people(self, value: Any) -> list[str]:
-        """Person names only: an outlet naming itself as author is not a byline."""
-        own = {self.source.name.lower()} if self.source else set()
+        """Bylines as the page states them: people, or a desk such as "読売新聞オンライン"; the
+        outlet naming itself in its own name is not a byline."""
+        own = {self.source.name.lower(), *(n.lower() for n in self.source.aliases)} \
+            if self.source else set()
         names: list[str] = []
-        for name, kind in _names(value):
+        for name, _kind in _names(value):
             name = re.sub(r"^(?:by|written by)\s+", "", clean_inline(name), flags=re.I)
-            if name and kind == "Person" and name.lower() not in own and name not in names:
+            if name and name.lower() not in own and name not in names:
                 names.append(name)
         return names
 
