@@ -332,15 +332,16 @@ def worst_pages(pages: list[AebPage], ours: SystemRun, theirs: SystemRun,
 
 _CJK = ("\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
         "\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef")
-_BRACKETS = "()\\[\\]"
+_BRACKETS = "()\\[\\]=:"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}{_BRACKETS}])"
                       f"|(?<=[{_CJK}{_BRACKETS}]) (?=[{_CJK}])")
 
 
 def normalize_text(text: str | None) -> str:
     """Text as compared: NFKC (full-width letters, digits and spaces), whitespace collapsed,
-    and no space between two CJK characters, or a CJK character and a bracket (furigana as
-    "岡田 彰布 （ あきのぶ ） 監督"), where a space is layout, not a word break."""
+    and no space between two CJK characters, or a CJK character and a bracket or an equals
+    sign or colon that NFKC made ASCII (furigana as "岡田 彰布 （ あきのぶ ） 監督", "令＝ 韓国"),
+    where a space is layout, not a word break."""
     text = " ".join(unicodedata.normalize("NFKC", text or "").split())
     return _CJK_GAP.sub("", text)
 

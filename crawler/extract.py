@@ -13,19 +13,25 @@ from pathlib import Path
 from crawler.html import decode_html
 from crawler.items import Article, RawArticle
 from crawler.normalize import Rejected, crawl_time, normalize
-from crawler.parsers import page_for
-from crawler.sources import Source, source_for_url
+from crawler.parsers import nhk_world, page_for
+from crawler.sources import NHK_WORLD, Source, source_for_url
 
 
 def extract_raw(url: str, body: bytes, crawled_at: datetime, *, content_type: str | None = None,
                 source: Source | None = None) -> RawArticle:
     """What the page says. Raises Rejected, or UndecodablePage for bytes no charset decodes."""
+    source = source or source_for_url(url)
+    if source is not None and source.id == NHK_WORLD.id and body.lstrip()[:1] == b"{":
+        try:  # an outlet whose pages are rendered from a JSON API: the API's answer is the page
+            return nhk_world.raw_from_detail(body, crawled_at)
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise Rejected("bad_json", str(exc)) from None
     if (reason := not_html_reason(body, content_type)) is not None:
         raise Rejected("not_html", reason)
     text, _codec = decode_html(body, content_type)
     if is_truncated(text):
         raise Rejected("truncated", "the page ends before its closing tags")
-    return page_for(url, text, crawled_at, source or source_for_url(url)).to_raw()
+    return page_for(url, text, crawled_at, source).to_raw()
 
 
 def is_truncated(text: str) -> bool:

@@ -19,6 +19,7 @@ from crawler.text import (
     clean_paragraphs,
     is_editor_note,
     mojibake_reason,
+    normalize_japanese,
     strip_site_suffix,
 )
 from crawler.urls import canonicalize_url, same_site
@@ -54,13 +55,19 @@ def normalize(raw: RawArticle) -> Article:
         raise Rejected("no_title")
 
     paragraphs = clean_paragraphs(raw.paragraphs)
+    japanese = _language(raw.language) == "ja" or (source is not None and source.language == "ja")
+    if japanese:
+        title = normalize_japanese(title)
+        paragraphs = [p for p in map(normalize_japanese, paragraphs) if p]
     if paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     editor_notes = [p for p in paragraphs if is_editor_note(p)]
     paragraphs = [p for p in paragraphs if not is_editor_note(p)]
     paragraphs, credit = split_credit(paragraphs)
-    if raw.credit and is_credit_line(clean_inline(raw.credit)):
-        credit = clean_inline(raw.credit)
+    # A credit the outlet's markup names as such ("JIJI" in a credit box) needs no "©".
+    printed = clean_inline(raw.credit)
+    if printed and (is_credit_line(printed) or agency_code(printed)):
+        credit = printed
     body = "\n\n".join(paragraphs)
     if (damage := mojibake_reason(title + "\n" + body)) is not None:
         raise Rejected("mojibake", damage)
@@ -93,6 +100,8 @@ def normalize(raw: RawArticle) -> Article:
         raise Rejected("url_too_long", f"{len(canonical)} characters")
     editor_note = " ".join(editor_notes) or None
     summary = clean_inline(raw.summary) or None
+    if japanese and summary:
+        summary = normalize_japanese(summary)
     article = Article(
         url=url,
         canonical_url=canonical,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f]+")  # not U+3000
 # Zero-width characters, soft hyphens and C0/C1 controls (a NUL would make Postgres refuse a row).
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _BOILERPLATE = re.compile(
@@ -38,12 +38,31 @@ def mojibake_reason(text: str) -> str | None:
     return None
 
 
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
+# A line break of the markup between two Japanese characters is no space in the text.
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r]*\n\s*(?=[{_CJK}])")
+
+
 def clean_inline(text: str | None) -> str:
-    """Collapse whitespace inside one line or paragraph; keep full-width spaces in Japanese."""
+    """Collapse whitespace inside one line or paragraph."""
     if not text:
         return ""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = _CJK_BREAK.sub("", text)
     return _SPACE.sub(" ", text.replace("\n", " ")).strip()
+
+
+# Full-width Latin letters, digits and the ASCII signs that are not Japanese punctuation, and
+# half-width katakana: the forms NFKC folds without changing how Japanese reads. Brackets,
+# 、。「」：！？＝ (the dateline's 【ソウル＝…】) keep their Japanese form (furigana stay in （）).
+_FOLDABLE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff03-\uff06\uff0a\uff0b"
+                       "\uff0d-\uff0f\uff20\uff3f\uff65-\uff9f]+")
+
+
+def normalize_japanese(text: str) -> str:
+    """ＡＢＣ１２３ → ABC123 and ｶﾀｶﾅ → カタカナ; the ideographic space becomes a space."""
+    text = _FOLDABLE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    return _SPACE.sub(" ", text.replace("\u3000", " ")).strip()
 
 
 def is_boilerplate(paragraph: str) -> bool:
@@ -68,12 +87,29 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
 
 
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
-    """Drop " - Japan Today"-style suffixes that <title> and og:title often carry."""
+    """Drop " - Japan Today" suffixes and "NEWS WEB EASY|" prefixes that <title> and og:title
+    often carry."""
     for name in site_names:
         if not name:
             continue
-        for sep in (" - ", " | ", " – ", " — ", " : ", "｜", "：", " · "):
-            suffix = f"{sep}{name}".strip() if sep.strip() in "｜：" else f"{sep}{name}"
+        for sep in (" - ", " | ", " – ", " — ", " : ", "｜", "|", "：", " · "):
+            suffix, prefix = f"{sep}{name}", f"{name}{sep}"
             if title.endswith(suffix) and len(title) > len(suffix):
                 return title[: -len(suffix)].rstrip()
+            if title.startswith(prefix.lstrip()) and len(title) > len(prefix):
+                return title[len(prefix.lstrip()):].lstrip()
     return title
+
+
+_BYLINE_PREFIX = re.compile(r"^(?:by|written by|text by|story by)\s+", re.I)
+_BYLINE_ROLE = re.compile(r"\s*(?:/|,|—|–|\|)\s*(?:[A-Z][\w.]*\s+)*(?:staff|writer|writers|"
+                          r"correspondent|correspondents|reporter|reporters|editor|contributor|"
+                          r"special to)\b.*$", re.I)
+_BYLINE_JA_ROLE = re.compile(r"(?:記者|編集委員|論説委員|特派員|撮影)$")
+
+
+def split_byline(text: str) -> list[str]:
+    """People of a printed byline: "By A and B / Yomiuri Shimbun Staff Writers" → [A, B]."""
+    text = _BYLINE_ROLE.sub("", _BYLINE_PREFIX.sub("", clean_inline(text)))
+    names = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|,|、|＆|&)\s*", text)
+    return [_BYLINE_JA_ROLE.sub("", n).strip() for n in names if n.strip()]

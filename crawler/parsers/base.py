@@ -28,7 +28,7 @@ from lxml.cssselect import CSSSelector
 from crawler.html import parse_html
 from crawler.items import RawArticle
 from crawler.sources import Source
-from crawler.text import clean_inline
+from crawler.text import clean_inline, split_byline
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
@@ -53,6 +53,8 @@ _CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "ul", "ol", "d
                              "tbody", "thead", "span", "font", "center"})
 
 Layer = tuple[str, Callable[[], Any]]
+_PLACEHOLDER_NAMES = frozenset({"no author", "admin", "administrator", "staff", "editor",
+                                "unknown", "anonymous", "webmaster"})
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Selectors:
     credit: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()
     """Elements inside the body that are the outlet's widgets (ads, share bars, captions)."""
+    paywall: tuple[str, ...] = ()
+    """Elements that only a subscriber-only article carries (its "read on as a member" box)."""
 
 
 def css(selector: str) -> Callable[[lxml.html.HtmlElement], list[Any]]:
@@ -120,6 +124,10 @@ def element_paragraphs(element: lxml.html.HtmlElement, drop: Iterable[str] = ())
     """
     root = copy.deepcopy(element)
     doomed = list(root.iter(*_DROP_TAGS))
+    # Furigana printed in brackets (<rp>) stay, as printed; bare ruby readings would run into
+    # the text ("普通ふつう"), so they go.
+    doomed += [rt for rt in root.iter("rt") if rt.getparent() is not None
+               and not rt.getparent().findall("rp")]
     for selector in drop:
         doomed.extend(css(selector)(root))
     for node in root.iter():
@@ -204,6 +212,9 @@ class ArticlePage:
     """Extraction of one article page; subclasses declare an outlet's selectors."""
 
     selectors: ClassVar[Selectors] = Selectors()
+    prefer_selectors: ClassVar[frozenset[str]] = frozenset()
+    """Fields for which the outlet's own markup is more right than its structured data (a
+    printed byline over the CMS user that JSON-LD names, for instance)."""
 
     def __init__(self, url: str, html: str, crawled_at: datetime,
                  source: Source | None = None) -> None:
@@ -308,6 +319,8 @@ class ArticlePage:
 
     def first(self, field_name: str, layers: list[Layer]) -> Any:
         """The first layer's non-empty answer; records the layer in `provenance`."""
+        if field_name in self.prefer_selectors:
+            layers = sorted(layers, key=lambda layer: layer[0] != "selectors")
         for layer, produce in layers:
             value = produce()
             if value not in (None, "", [], {}):
@@ -359,10 +372,14 @@ class ArticlePage:
             if paragraphs:
                 self.provenance["body"] = self._body_layer
             return paragraphs
-        return self.first("body", [
-            ("jsonld", lambda: _split_lines(_str(self.jsonld.get("articleBody")))),
-            ("generic", lambda: _split_lines(self.generic.get("text"))),
-        ]) or []
+        # JSON-LD articleBody is often a teaser (and has no paragraphs): it stands in only when
+        # trafilatura finds nothing like as much.
+        declared = _split_lines(_str(self.jsonld.get("articleBody")))
+        found = _split_lines(self.generic.get("text"))
+        if declared and sum(map(len, found)) < 0.5 * sum(map(len, declared)):
+            self.provenance["body"] = "jsonld"
+            return declared
+        return self.first("body", [("generic", lambda: found)]) or []
 
     def summary(self) -> str | None:
         return self.first("summary", [
@@ -411,7 +428,8 @@ class ArticlePage:
                 [a for a in self.meta.get("author", []) + self.meta.get("article:author", [])
                  if not a.startswith("http")])),
             ("selectors", lambda: self._people(
-                [element_text(n) for n in self.select(self.selectors.authors)])),
+                [name for n in self.select(self.selectors.authors)
+                 for name in split_byline(element_text(n))])),
         ]) or []
 
     def _people(self, value: Any) -> list[str]:
@@ -422,7 +440,8 @@ class ArticlePage:
         names: list[str] = []
         for name, _kind in _names(value):
             name = re.sub(r"^(?:by|written by)\s+", "", clean_inline(name), flags=re.I)
-            if name and name.lower() not in own and name not in names:
+            if name and name.lower() not in own and name.lower() not in _PLACEHOLDER_NAMES \
+                    and name not in names:
                 names.append(name)
         return names
 
@@ -470,6 +489,12 @@ class ArticlePage:
         return self.meta_first("og:site_name", "application-name") or (
             names[0][0] if names else None)
 
+    def paywalled(self) -> bool:
+        free = self.jsonld.get("isAccessibleForFree")
+        if str(free).lower() == "false":
+            return True
+        return bool(self.select(self.selectors.paywall))
+
     def page_type(self) -> str | None:
         if self.jsonld:
             return "article"
@@ -500,7 +525,8 @@ class ArticlePage:
             credit=self.credit(),
             site_name=self.site_name(),
             page_type=self.page_type(),
-            provenance=dict(self.provenance),
+            paywalled=self.paywalled(),
+            provenance={**self.provenance, "parser": type(self).__name__},
             timezone=source.timezone if source else "UTC",
         )
 
