@@ -6,8 +6,9 @@ import re
 
 _CREDIT_LINE = re.compile(
     r"^(?:©|\(c\)|copyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<who>[^©]{1,80}?)[\s.]*$"
-    r"|^(?:[—–-]{1,2})\s*(?P<dash>[A-Za-z .]{2,30})$"
-    r"|^\((?P<paren>Kyodo|Jiji|AFP|Reuters|AP|Jiji Press)\)$",
+    r"|^(?:[—–-]{1,2}|={2})\s*(?P<dash>[A-Za-z .]{2,30})$"
+    r"|^\((?P<paren>Kyodo|Jiji|AFP|Reuters|AP|Jiji Press)\)$"
+    r"|^(?:sources?|photos?\s*©|images?\s*©)\s*:?\s*(?P<source>.{2,80})$",
     re.I,
 )
 
@@ -44,12 +45,14 @@ AGENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 def is_credit_line(paragraph: str) -> bool:
     if len(paragraph) > 90:
         return False
-    match = _CREDIT_LINE.match(paragraph.strip())
+    match = _CREDIT_LINE.match(paragraph.strip().strip("[]").strip())
     if not match:
         return False
     if match["dash"] is not None:
         return agency_code(match["dash"]) is not None
-    if match["who"] is not None and not paragraph.lstrip().startswith("©"):
+    if match["source"] is not None:
+        return True
+    if match["who"] is not None and not paragraph.lstrip("[ ").startswith("©"):
         # "(c)" and "Copyright" also open ordinary sentences: ask for a year or a known name.
         return bool(re.search(r"\d{4}", paragraph)) or agency_code(match["who"]) is not None
     return True

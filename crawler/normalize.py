@@ -64,9 +64,10 @@ def normalize(raw: RawArticle) -> Article:
     editor_notes = [p for p in paragraphs if is_editor_note(p)]
     paragraphs = [p for p in paragraphs if not is_editor_note(p)]
     paragraphs, credit = split_credit(paragraphs)
-    # A credit the outlet's markup names as such ("JIJI" in a credit box) needs no "©".
+    # A credit the outlet's markup names as such ("JIJI" in a credit box) needs no "©"; the
+    # closing line of the text, when there is one, is the credit as printed.
     printed = clean_inline(raw.credit)
-    if printed and (is_credit_line(printed) or agency_code(printed)):
+    if not credit and printed and (is_credit_line(printed) or agency_code(printed)):
         credit = printed
     body = "\n\n".join(paragraphs)
     if (damage := mojibake_reason(title + "\n" + body)) is not None:
@@ -115,7 +116,7 @@ def normalize(raw: RawArticle) -> Article:
         modified_at=modified_at,
         credit=credit,
         credit_agency=agency_code(credit),
-        authors=[clean_inline(a) for a in raw.authors if clean_inline(a)],
+        authors=_authors(raw.authors, agency_code(credit)),
         section=clean_inline(raw.section) or None,
         tags=list(dict.fromkeys(clean_inline(t) for t in raw.tags if clean_inline(t))),
         language=language,
@@ -128,6 +129,19 @@ def normalize(raw: RawArticle) -> Article:
     )
     article.meta_hash = meta_hash(article)
     return article
+
+
+def _authors(names: list[str], credit_agency: str | None) -> list[str]:
+    """Bylines, NAMES IN CAPITALS as names; an agency already named by the credit is no byline."""
+    out: list[str] = []
+    for name in (clean_inline(n) for n in names):
+        if not name or (credit_agency and agency_code(name) == credit_agency):
+            continue
+        if name.isupper() and name.isascii():
+            name = name.title()
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def content_hash(title: str, body: str, editor_note: str | None) -> str:

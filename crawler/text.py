@@ -12,10 +12,15 @@ _BOILERPLATE = re.compile(
     r"^(?:advertisement|sponsored|ad|share(?: this)?(?: on \w+)?|tweet|print|e-?mail|"
     r"read more|read next|related(?: coverage| articles| stories)?|click here.*|"
     r"(?:please )?(?:log ?in|sign ?in|register) to (?:comment|read).*|join the discussion.*|"
-    r"\d+ comments?|comments?|subscribe.*newsletter.*|follow us on .*)\s*[:.]?$",
+    r"\d+ comments?|comments?|subscribe.*newsletter.*|follow us on .*|"
+    r"(?:related|see also|read also|also read|read more)\s*:.{0,150})\s*[:.]?$",
     re.I,
 )
-_EDITOR_NOTE = re.compile(r"^\s*(?:\[|\()?\s*editor(?:'s|’s|s)?(?:\s+note)?\s*[:：]", re.I)
+_EDITOR_NOTE = re.compile(
+    r"^\s*(?:\[|\()?\s*editor(?:'s|’s|s)?(?:\s+note)?\s*[:：]"
+    # translation notes: "(Japanese original by …)", "(Originally written in Japanese …)"
+    r"|^\((?:Japanese original by|Originally (?:written|published) in Japanese|"
+    r"Read the article in Japanese)", re.I)
 
 
 # UTF-8 read as cp1252 ("Ã©", "â€™") and UTF-8 read as Shift_JIS ("縺", "繧" are almost

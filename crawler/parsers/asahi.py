@@ -28,7 +28,8 @@ class AsahiAjw2020(ArticlePage):
         body=("div.ArticleText",),
         authors=("p.EnArticleName",),
         published=("p.EnLastUpdated",),
-        drop=("div.Image", ".Caption", "div.insert_image_full", "ul.Thum", "div.SnsUtilityArea"),
-        paywall=(".PremiumArticle", ".premium-label", "//*[contains(@class, 'Premium')]"),
+        drop=("div.Image", ".Caption", "div.insert_image_full", "ul.Thum", "div.SnsUtilityArea",
+              ".PremiumGate"),
+        paywall=(".PremiumGate", "p.EnPremium"),
     )
     prefer_selectors = frozenset({"authors"})

@@ -160,7 +160,8 @@ def _blocks(element: lxml.html.HtmlElement) -> list[str]:
             if tag in _BLOCK_TAGS and not any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS
                                               for d in child.iterdescendants()):
                 flush()
-                out.append(clean_inline(child.text_content()))
+                if not _only_a_link(child):
+                    out.append(clean_inline(child.text_content()))
             elif tag in _BLOCK_TAGS or tag in _CONTAINER_TAGS and tag != "span":
                 flush()
                 walk(child)
@@ -178,6 +179,15 @@ def _blocks(element: lxml.html.HtmlElement) -> list[str]:
     walk(element)
     flush()
     return [p for p in out if p]
+
+
+def _only_a_link(block: lxml.html.HtmlElement) -> bool:
+    """A short paragraph that is nothing but a link: a "related" item, not text."""
+    text = clean_inline(block.text_content())
+    if not text or len(text) > 200 or text.startswith("("):  # "(Read the article in Japanese.)"
+        return False
+    linked = "".join(clean_inline(a.text_content()) for a in block.iter("a"))
+    return linked.replace(" ", "") == text.replace(" ", "")
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -15,6 +15,5 @@ class JapanForward2023(ArticlePage):
         authors=(".author-name", "a[rel=author]"),
         published=("time[datetime]",),
         drop=(".sharedaddy", ".related-posts", ".wp-caption-text", ".newsletter",
-              "//p[contains(., 'Read the article in Japanese')]",
               "//p[starts-with(normalize-space(.), 'Author:')]"),
     )

@@ -6,6 +6,8 @@ dates with a "+0900" offset. English pages: not checked on a real page; same CMS
 paragraphs of the older English layout also accepted); wire copy ends "(Kyodo)".
 """
 
+import re
+
 from crawler.parsers.base import ArticlePage, Selectors
 
 
@@ -19,3 +21,16 @@ class Mainichi2020(ArticlePage):
         paywall=("//*[contains(text(), 'ここから有料')]",
                  "meta[name='cXenseParse:mai-fee-charging'][content='1']"),
     )
+
+    def authors(self) -> list[str]:
+        """Translated English stories credit their writer only in the closing
+        "(Japanese original by NAME, Bureau)" line."""
+        found = super().authors()
+        if found:
+            return found
+        for paragraph in reversed(self.paragraphs()[-3:]):
+            match = re.match(r"\(Japanese original by ([^,)]+)", paragraph)
+            if match:
+                self.provenance["authors"] = "selectors"
+                return [name.strip() for name in re.split(r"\s+and\s+", match.group(1))]
+        return []

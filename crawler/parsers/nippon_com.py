@@ -3,10 +3,8 @@
 Not checked on a real page (none is available offline). Rules from public scrapers of the site:
 body `div.editArea` paragraphs without a class, tags `section.c-detailkeyward a`, author meta
 `cXenseParse:author`; Jiji Press items open with a "Tokyo, Nov. 22 (Jiji Press)--" dateline and
-carry JIJI as their credit.
+close with a "[Copyright The Jiji Press, Ltd.]" line, which is their credit.
 """
-
-import re
 
 from crawler.parsers.base import ArticlePage, Selectors
 
@@ -18,10 +16,3 @@ class NipponCom2020(ArticlePage):
         tags=("section.c-detailkeyward a",),
         drop=(".c-sns", ".c-related", "figure", ".caption"),
     )
-
-    def credit(self) -> str | None:
-        own = super().credit()
-        if own:
-            return own
-        first = next(iter(self.paragraphs()), "")
-        return "[Jiji Press]" if re.search(r"\(Jiji Press\)", first[:120]) else None
