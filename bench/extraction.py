@@ -418,6 +418,16 @@ def _crawled_at(meta: dict | None) -> datetime:
     return FALLBACK_CRAWLED_AT
 
 
+# Where the expected output itself is wrong, the correction and its reason, per page. Kept
+# small and explicit: everything else is compared with the other projects' values as they are.
+CORRECTIONS: dict[str, tuple[dict[str, list[str]], str]] = {
+    "TheJapanNews_2024_10_13": (
+        {"authors": ["Takeo Maeda", "Tatsuya Tanoue"]},
+        "fundus takes the CMS user (新間) from JSON-LD; the page prints the byline "
+        "'By Takeo Maeda and Tatsuya Tanoue / Yomiuri Shimbun Staff Writers'"),
+}
+
+
 def fundus_expectations(corpus: Path) -> list[Expectation]:
     """jp/<publisher>/*.expected.json (fundus, parser version V1) with their *.meta.json."""
     found = []
@@ -438,8 +448,9 @@ def fundus_expectations(corpus: Path) -> list[Expectation]:
             url=meta["url"], html=html, crawled_at=_crawled_at(meta),
             title=data.get("title") or "",
             published=datetime.fromisoformat(published) if published else None,
-            authors=list(data.get("authors") or []), paragraphs=paragraphs, without=None,
-            ordered=True))
+            authors=list(CORRECTIONS.get(stem, ({}, ""))[0].get("authors")
+                         or data.get("authors") or []),
+            paragraphs=paragraphs, without=None, ordered=True))
     return found
 
 
