@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -26,7 +27,7 @@ from crawler.extract import extract_raw
 from crawler.html import UndecodablePage, decode_html, parse_html
 from crawler.items import RawArticle, RawPage
 from crawler.normalize import Rejected
-from crawler.sources import Source
+from crawler.sources import Source, owns_host
 
 log = logging.getLogger(__name__)
 
@@ -53,22 +54,21 @@ class NewsSpider(Spider):
 
     # ---- outlet URLs ↔ fetched URLs ------------------------------------------------------------
 
-    @property
-    def origin(self) -> str:
-        return self.source.home.rstrip("/")
-
     def to_fetch(self, url: str) -> str:
-        if self.base_url and url.startswith(self.origin):
-            return self.base_url + url[len(self.origin):]
+        """Where to fetch an outlet URL: on the mirror, when one is set, at the same path."""
+        parts = urlsplit(url)
+        if self.base_url and owns_host(self.source, parts.hostname or ""):
+            return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return url
 
-    def to_public(self, url: str) -> str:
-        if self.base_url and url.startswith(self.base_url):
-            return self.origin + url[len(self.base_url):]
-        return url
+    @staticmethod
+    def public_url(response: Response) -> str:
+        """The outlet URL a response answers (the request carries it, through redirects)."""
+        return response.meta.get("public_url", response.url)
 
     def _request(self, url: str, callback: Any, **meta: Any) -> Request:
-        return Request(self.to_fetch(url), callback=callback, errback=self.on_error, meta=meta)
+        return Request(self.to_fetch(url), callback=callback, errback=self.on_error,
+                       meta={"public_url": url, **meta})
 
     # ---- discovery ------------------------------------------------------------------------------
 
@@ -81,14 +81,14 @@ class NewsSpider(Spider):
             yield self._request(url, self.parse_listing, jpnews_kind="listing", listing_page=1)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        entries = feed_entries(response.body, self.to_public(response.url))
+        entries = feed_entries(response.body, self.public_url(response))
         self.crawler.stats.inc_value("jpnews/discovery/feed_links", len(entries))
         for entry in entries:
             if self.source.is_article_url(entry.url):
                 yield self._article_request(entry.url, entry.published, "feed")
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        pages, children = sitemap_entries(response.body, self.to_public(response.url))
+        pages, children = sitemap_entries(response.body, self.public_url(response))
         self.crawler.stats.inc_value("jpnews/discovery/sitemap_links", len(pages))
         for entry in pages:
             if self.source.is_article_url(entry.url):
@@ -100,7 +100,7 @@ class NewsSpider(Spider):
                                     sitemap_depth=depth + 1)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
-        public = self.to_public(response.url)
+        public = self.public_url(response)
         try:
             text, _ = decode_html(response.body, _content_type(response))
         except UndecodablePage:
@@ -128,7 +128,7 @@ class NewsSpider(Spider):
     # ---- articles -------------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[RawArticle | RawPage]:
-        public = self.to_public(response.url)
+        public = self.public_url(response)
         crawled_at = datetime.now(timezone.utc)
         content_type = _content_type(response)
         # The page itself is kept first, parseable or not: a parser fixed later repairs it.
@@ -155,7 +155,8 @@ class NewsSpider(Spider):
         response = getattr(failure.value, "response", None)
         detail = f"HTTP {response.status}" if response is not None else str(failure.value)
         self.crawler.stats.inc_value(f"jpnews/errors/{kind}/{reason}")
-        log.warning("failed %s %s: %s", kind, self.to_public(request.url), detail)
+        log.warning("failed %s %s: %s", kind, request.meta.get("public_url", request.url),
+                    detail)
 
 
 def read_page(stats: StatsCollector, url: str, body: bytes, fetched_at: datetime,

@@ -68,3 +68,24 @@ def test_listing_dates_and_next_page() -> None:
         ("a-story", "2026-11-29 18:40"), ("b-story", "6 hours ago")]
     assert next_page(tree, "https://japantoday.com/category/national") == \
         "https://japantoday.com/category/national?page=2"
+
+
+def test_nhk_easy_news_list_json() -> None:
+    """NEWS WEB EASY lists its articles as JSON, byte-order mark first, grouped by day."""
+    from scrapy.http import Request, TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from spiders.nhk_easy import NhkEasySpider
+
+    body = "\ufeff" + '[{"2026-11-28": [{"news_id": "k10014000000000", "title": "t",' \
+        ' "news_prearranged_time": "2026-11-28 16:30:00"}], "2026-11-27": [{"news_id":' \
+        ' "k10013999999000", "news_prearranged_time": "2026-11-27 11:00:00"}]}]'
+    crawler = get_crawler(NhkEasySpider)
+    spider = crawler._create_spider()
+    url = "https://www3.nhk.or.jp/news/easy/news-list.json"
+    response = TextResponse(url, body=body.encode("utf-8"), request=Request(url))
+    requests = list(spider.parse_feed(response))
+    assert [r.meta["public_url"] for r in requests] == [
+        "https://www3.nhk.or.jp/news/easy/k10014000000000/k10014000000000.html",
+        "https://www3.nhk.or.jp/news/easy/k10013999999000/k10013999999000.html"]
+    assert requests[0].meta["listed_published"].startswith("2026-11-28T16:30:00+09:00")

@@ -87,3 +87,15 @@ def test_mojibake_is_recognised() -> None:
 def test_canonical_url_keeps_bytes(a: str, b: str, same: bool) -> None:
     assert (canonicalize_url(a) == canonicalize_url(b)) is same
     assert "\ufffd" not in canonicalize_url(a) and "%EF%BF%BD" not in canonicalize_url(a)
+
+
+def test_mojibake_page_is_refused_not_stored() -> None:
+    from crawler.extract import extract_article
+    from crawler.normalize import Rejected
+
+    text = "Okinawa’s reef — “main” story. " * 20
+    page = (f"<html><head><title>Reef</title></head><body><article><h1>Reef</h1><p>"
+            f"{text.encode('utf-8').decode('cp1252', 'replace')}</p></article></body></html>")
+    with pytest.raises(Rejected) as refused:
+        extract_article("https://example.org/news/reef", page.encode("utf-8"))
+    assert refused.value.reason == "mojibake"

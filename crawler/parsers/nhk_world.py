@@ -29,7 +29,7 @@ def list_items(body: bytes) -> list[dict[str, Any]]:
     return [item for item in data if isinstance(item, dict) and item.get("id")]
 
 
-def _epoch(value: Any) -> str | None:
+def epoch_to_iso(value: Any) -> str | None:
     if value in (None, "", 0, "0"):
         return None
     try:
@@ -47,7 +47,7 @@ def raw_from_detail(body: bytes, crawled_at: datetime) -> RawArticle:
     article_id = str(data.get("id", ""))
     text = re.sub(r"<br\s*/?>", "\n", str(data.get("detail") or ""))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-    published = _epoch(data.get("public_at")) or _epoch(data.get("updated_at"))
+    published = epoch_to_iso(data.get("public_at")) or epoch_to_iso(data.get("updated_at"))
     if not published and re.match(r"\d{8}_", article_id):
         published = f"{article_id[:4]}-{article_id[4:6]}-{article_id[6:8]}"
     categories = data.get("categories")
@@ -61,7 +61,7 @@ def raw_from_detail(body: bytes, crawled_at: datetime) -> RawArticle:
     return RawArticle(
         url=url, source=NHK_WORLD.id, crawled_at=crawled_at, title=data.get("title"),
         paragraphs=paragraphs, summary=data.get("description"), published=published,
-        modified=_epoch(data.get("updated_at")), section=section, language="en",
+        modified=epoch_to_iso(data.get("updated_at")), section=section, language="en",
         image_url=f"https://www3.nhk.or.jp{image}" if image and image.startswith("/") else image,
         canonical_url=url, site_name="NHK WORLD-JAPAN", page_type="article",
         provenance=provenance, timezone=NHK_WORLD.timezone)
