@@ -182,8 +182,9 @@ def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
     parse = full.get("jpnews/cpu_ms/parse", 0.0)
     normalize = full.get("jpnews/cpu_ms/normalize", 0.0)
     store = full.get("jpnews/cpu_ms/store", 0.0)
+    pages = full.get("jpnews/cpu_ms/store_pages", 0.0)
     total = full["bench/cpu_s"] * 1000
-    download = total - parse - normalize - store
+    download = total - parse - normalize - store - pages
     per = max(stored, 1)
     lines = [
         f"Generated site: {n} articles (60-120 KB pages) served by a separate process on "
@@ -210,6 +211,9 @@ def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
         f"| normalise | {normalize / per:.2f} |",
         f"| store (COPY + upsert, client side) | {store / per:.2f} |",
         f"| store wall time incl. Postgres | {full.get('jpnews/wall_ms/store', 0) / per:.2f} |",
+        f"| keep the raw page (gzip + insert, client side) | {pages / per:.2f} |",
+        f"| raw page wall time incl. Postgres | "
+        f"{full.get('jpnews/wall_ms/store_pages', 0) / per:.2f} |",
         "",
         f"Extraction of one page, same {costs['pages']} generated pages, one process: jpnews "
         f"{costs['jpnews']:.1f} CPU ms/page; trafilatura.extract {costs['trafilatura']:.1f} "

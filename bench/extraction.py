@@ -635,6 +635,10 @@ def render_fields(results: list[PageResult]) -> str:
             f"{100 * found / wanted if wanted else 100:.0f}% ({found}/{wanted}) | "
             f"{_share(_ordered(r) for r in group)} | "
             f"{f'{violations}/{checked}' if checked else 'n/a'} | {extra} |")
+    if CORRECTIONS:
+        lines.append("")
+        lines += [f"Expected value corrected for {page}: {', '.join(fields)} ({why})."
+                  for page, (fields, why) in CORRECTIONS.items()]
     return "\n".join(lines)
 
 

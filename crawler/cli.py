@@ -347,12 +347,29 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from crawler.parsers import JSON_PARSERS, PARSERS
     from crawler.sources import SOURCES
 
-    print(f"{'id':<14} {'name':<22} {'group':<14} {'lang':<5} domains")
+    rows = [("id", "name", "lang", "group", "discovery", "parsers (since)")]
     for s in SOURCES.values():
-        print(f"{s.id:<14} {s.name:<22} {s.group:<14} {s.language:<5} {', '.join(s.domains)}")
+        found = [f"{len(items)} {kind}" for kind, items in
+                 (("feeds", s.feeds), ("sitemaps", s.sitemaps), ("listings", s.listings)) if items]
+        parsers = ", ".join(f"{cls.__name__} ({day:%Y-%m})" for day, cls in PARSERS.get(s.id, []))
+        if s.id in JSON_PARSERS:
+            parsers = "its JSON API"
+        rows.append((s.id, s.name, s.language, s.group, ", ".join(found), parsers or "generic"))
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell + " " * (width - _width(cell))
+                        for cell, width in zip(row, widths, strict=True)).rstrip())
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns a string takes on a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def cmd_db_status(args: argparse.Namespace) -> int:

@@ -13,17 +13,17 @@ from pathlib import Path
 from crawler.html import decode_html
 from crawler.items import Article, RawArticle
 from crawler.normalize import Rejected, crawl_time, normalize
-from crawler.parsers import nhk_world, page_for
-from crawler.sources import NHK_WORLD, Source, source_for_url
+from crawler.parsers import JSON_PARSERS, page_for
+from crawler.sources import Source, source_for_url
 
 
 def extract_raw(url: str, body: bytes, crawled_at: datetime, *, content_type: str | None = None,
                 source: Source | None = None) -> RawArticle:
     """What the page says. Raises Rejected, or UndecodablePage for bytes no charset decodes."""
     source = source or source_for_url(url)
-    if source is not None and source.id == NHK_WORLD.id and body.lstrip()[:1] == b"{":
-        try:  # an outlet whose pages are rendered from a JSON API: the API's answer is the page
-            return nhk_world.raw_from_detail(body, crawled_at)
+    if source is not None and source.id in JSON_PARSERS and body.lstrip()[:1] == b"{":
+        try:
+            return JSON_PARSERS[source.id](body, crawled_at)
         except (ValueError, AttributeError, TypeError) as exc:
             raise Rejected("bad_json", str(exc)) from None
     if (reason := not_html_reason(body, content_type)) is not None:

@@ -146,6 +146,7 @@ class StorePipeline:
         the end of a crawl, a full buffer) they are dropped and counted, never an article.
         """
         assert self.store is not None
+        started, cpu_started = time.perf_counter(), time.thread_time()
         try:
             self.store.write_pages(self.pages, self.run_id)
         except psycopg.Error as exc:
@@ -163,6 +164,9 @@ class StorePipeline:
                     self.stats.inc_value("jpnews/store/raw_pages_lost")
                     log.error("raw page of %s not stored: %s", page.url, _one_line(refused))
         self.stats.inc_value("jpnews/store/raw_pages", len(self.pages))
+        self.stats.inc_value("jpnews/wall_ms/store_pages", (time.perf_counter() - started) * 1000)
+        self.stats.inc_value("jpnews/cpu_ms/store_pages",
+                             (time.thread_time() - cpu_started) * 1000)
         self.pages = []
         return True
 

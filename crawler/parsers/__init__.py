@@ -6,8 +6,11 @@ redesign is read with the rules of its time when it is parsed again from the raw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
+from crawler.items import RawArticle
+from crawler.parsers import nhk_world
 from crawler.parsers.asahi import Asahi2023, AsahiAjw2020
 from crawler.parsers.base import ArticlePage
 from crawler.parsers.japanforward import JapanForward2023
@@ -43,6 +46,12 @@ PARSERS: dict[str, list[tuple[date, type[ArticlePage]]]] = {
     "nikkei": [(date(2023, 1, 1), Nikkei2023)],
     "tokyo_np": [(date(2020, 1, 1), TokyoNp2020)],
     "nhk_easy": [(date(2019, 1, 1), NhkEasy2019)],
+}
+
+
+# Outlets whose pages are rendered from a JSON API: the API's answer is the page.
+JSON_PARSERS: dict[str, Callable[[bytes, datetime], RawArticle]] = {
+    "nhk_world": nhk_world.raw_from_detail,
 }
 
 
