@@ -29,6 +29,8 @@ class Source:
     """Regex over the URL path that an article URL matches (listings and feeds link to more)."""
     aliases: tuple[str, ...] = ()
     """Other names the outlet signs with (the publisher), which are not bylines."""
+    case_insensitive_paths: bool = False
+    """The site serves a slug in any letter case, so URLs differing only in case are one page."""
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -61,6 +63,7 @@ JAPANTODAY = Source(
                   r"[a-z0-9-]+(?:/[a-z0-9-]+)?/[A-Za-z0-9%._'-]+/?").format("|".join(
         _JT_SECTIONS + _JT_FEATURE_SUBSECTIONS)),
     aliases=("GPlusMedia",),
+    case_insensitive_paths=True,
 )
 
 JAPANNEWS = Source(
@@ -91,6 +94,7 @@ KYODO = Source(
     # the site before its 2025 relaunch, and after it
     article_path=r"/news/\d{4}/\d{2}/[0-9a-f]{12}-[a-z0-9-]+\.html|/articles/-/\d+",
     aliases=("Kyodo News", "KYODO NEWS"),
+    case_insensitive_paths=True,
 )
 
 MAINICHI_EN = Source(
@@ -138,6 +142,7 @@ SORANEWS24 = Source(
     home="https://soranews24.com/", domains=("soranews24.com",),
     feeds=("https://soranews24.com/feed/",),
     article_path=r"/\d{4}/\d{2}/\d{2}/[^/]+/?",
+    case_insensitive_paths=True,
 )
 
 JAPANFORWARD = Source(
@@ -148,6 +153,7 @@ JAPANFORWARD = Source(
               "https://japan-forward.com/category/culture/"),
     article_path=r"/(?!(?:category|tag|author|feed|page|newsletter|about|contact)/)[a-z0-9-]+/?",
     aliases=("JAPAN Forward",),
+    case_insensitive_paths=True,
 )
 
 YOMIURI = Source(

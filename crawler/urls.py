@@ -12,20 +12,43 @@ _TRACKING = re.compile(
 )
 
 
+_MOBILE_HOST = re.compile(r"^(?:www|m|mobile|amp|sp)\.(?=[^.]+\.[^.]+)")
+_AMP_PATH = ((re.compile(r"^/amp(?=/)"), ""), (re.compile(r"/amp$"), ""),
+             (re.compile(r"\.amp(\.html?)$"), r"\1"))
+# Kyodo re-issues an updated story as "<id>-update1-<slug>", "-update2-", ...
+_UPDATE_PREFIX = re.compile(r"(?<=[/-])update\d+-", re.I)
+
+
 def canonicalize_url(url: str) -> str:
-    """Lower-case scheme and host, https, no default port, no fragment, no tracking parameters,
-    sorted query, stable percent-encoding, no trailing slash on article paths."""
+    """The identity of a page's URL.
+
+    https; host in lower case without www., m., mobile., amp. or sp.; no default port, fragment
+    or tracking parameters; sorted query; one spelling of each percent-escape; no AMP path; no
+    Kyodo "updateN-" slug prefix; no trailing slash; and the path in lower case for outlets
+    whose slugs ignore case (Japan Today serves /Abe-takes-blame and /abe-takes-blame alike).
+    """
     parts = urlsplit(url.strip())
     scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = _MOBILE_HOST.sub("", (parts.hostname or "").lower().rstrip("."))
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     path = re.sub(r"/{2,}", "/", _normalize_escapes(parts.path))
     if len(path) > 1:
         path = path.rstrip("/")
+    for pattern, replacement in _AMP_PATH:
+        path = pattern.sub(replacement, path)
+    path = _UPDATE_PREFIX.sub("", path)
+    if _folds_case(host):
+        path = path.lower()
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not _TRACKING.match(k)))
     return urlunsplit((scheme, host, path or "/", query, ""))
+
+
+def _folds_case(host: str) -> bool:
+    from crawler.sources import SOURCES, owns_host
+
+    return any(s.case_insensitive_paths and owns_host(s, host) for s in SOURCES.values())
 
 
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"

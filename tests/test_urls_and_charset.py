@@ -99,3 +99,59 @@ def test_mojibake_page_is_refused_not_stored() -> None:
     with pytest.raises(Rejected) as refused:
         extract_article("https://example.org/news/reef", page.encode("utf-8"))
     assert refused.value.reason == "mojibake"
+
+
+@pytest.mark.parametrize(("variant", "original"), [
+    # tracking parameters and fragments
+    ("https://japantoday.com/category/national/ferry-returns?utm_source=twitter&utm_medium=social#comments",
+     "https://japantoday.com/category/national/ferry-returns"),
+    # %27 versus '
+    ("https://japantoday.com/category/national/it%27s-back", "https://japantoday.com/category/national/it's-back"),
+    # letter case in slugs, where the outlet ignores it
+    ("https://japantoday.com/category/politics/Abe-takes-blame-for-loss-of-trust",
+     "https://japantoday.com/category/politics/abe-takes-blame-for-loss-of-trust"),
+    # AMP and mobile variants
+    ("https://www.japantimes.co.jp/news/2020/02/18/national/crime-legal/masks-stolen/amp/",
+     "https://www.japantimes.co.jp/news/2020/02/18/national/crime-legal/masks-stolen/"),
+    ("https://amp.example.com/news/2024/story.html", "https://www.example.com/news/2024/story.html"),
+    ("https://m.example.com/news/2024/story.amp.html?outputType=amp", "https://example.com/news/2024/story.html"),
+    ("https://www.nippon.com/en/news/yjj2025111700520/?amp=1", "https://nippon.com/en/news/yjj2025111700520/"),
+    # Kyodo's re-issued updates
+    ("https://english.kyodonews.net/news/2024/07/de26206afbdb-update1-japanese-airline-hit.html",
+     "https://english.kyodonews.net/news/2024/07/de26206afbdb-japanese-airline-hit.html"),
+    ("http://english.kyodonews.net/news/2024/07/de26206afbdb-UPDATE2-Japanese-Airline-Hit.html",
+     "https://english.kyodonews.net/news/2024/07/de26206afbdb-japanese-airline-hit.html"),
+])
+def test_variants_of_one_article_share_an_identity(variant: str, original: str) -> None:
+    assert canonicalize_url(variant) == canonicalize_url(original)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # case matters where IDs are case-sensitive
+    ("https://www.nikkei.com/article/DGXZQOUB148MY0U5A110C2000000/",
+     "https://www.nikkei.com/article/dgxzqoub148my0u5a110c2000000/"),
+    ("https://www.asahi.com/articles/AST1F4445T1FUTIL02SM.html",
+     "https://www.asahi.com/articles/AST1F4445T1FUTIL02SN.html"),
+    ("https://mainichi.jp/english/articles/20241221/p2a/00m/0bu/021000c",
+     "https://mainichi.jp/articles/20241221/p2a/00m/0bu/021000c"),
+])
+def test_different_articles_keep_different_identities(a: str, b: str) -> None:
+    assert canonicalize_url(a) != canonicalize_url(b)
+
+
+def test_real_corpus_urls_are_stable_identities() -> None:
+    import json
+
+    from conftest import corpus_path
+
+    root = corpus_path()
+    urls = [json.loads(m.read_text())["url"] for m in sorted(root.glob("*/*/*.meta.json"))]
+    urls += [info["url"] for info in json.loads((root / "aeb" / "ground-truth.json")
+                                                 .read_text()).values()]
+    canonical = [canonicalize_url(u) for u in urls]
+    assert [canonicalize_url(c) for c in canonical] == canonical  # idempotent
+    assert len(set(canonical)) == len(set(urls))  # distinct pages stay distinct
+    for url, identity in zip(urls, canonical, strict=True):
+        source = source_for_url(url)
+        if source is not None and source.is_article_url(url):
+            assert source_for_url(identity) is source and source.is_article_url(identity)
