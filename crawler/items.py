@@ -77,9 +77,17 @@ class Article:
     meta_hash: str = ""
     """Fingerprint of the other fields: a change refreshes the row without a new version."""
     provenance: dict[str, str] = field(default_factory=dict)
+    story_id: int | None = None
+    """The story cluster the article belongs to, once stored."""
+    text_fingerprint: str | None = None
+    """Exact identity of the normalised body (crawler.fingerprint), set by the dedup stage."""
+    minhash: bytes | None = field(default=None, repr=False)
+    lsh_bands: tuple[int, ...] = field(default=(), repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        for internal in ("minhash", "lsh_bands"):
+            data.pop(internal)
         for key, value in data.items():
             if isinstance(value, datetime):
                 data[key] = value.isoformat()

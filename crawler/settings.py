@@ -45,6 +45,7 @@ HTTPCACHE_DIR = "httpcache"
 # ---- pipeline ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 300,
+    "pipelines.dedup.DedupPipeline": 500,
     "pipelines.store.StorePipeline": 800,
 }
 DATABASE_URL = os.environ.get("DATABASE_URL")  # None: the embedded Postgres

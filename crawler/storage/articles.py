@@ -20,11 +20,12 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from crawler.items import Article, RawPage
+from crawler.storage import stories
 
 COLUMNS = ("canonical_url", "url", "source", "source_name", "source_group", "title", "body",
            "summary", "published_at", "modified_at", "credit", "credit_agency", "authors",
            "section", "tags", "language", "editor_note", "image_url", "crawled_at", "paywalled",
-           "content_hash", "meta_hash", "provenance")
+           "content_hash", "meta_hash", "provenance", "text_fingerprint", "minhash")
 UPDATED_ON_CHANGE = tuple(c for c in COLUMNS if c != "canonical_url")
 
 _STAGING = """
@@ -33,7 +34,7 @@ CREATE TEMP TABLE IF NOT EXISTS staging_articles (
     title text, body text, summary text, published_at timestamptz, modified_at timestamptz,
     credit text, credit_agency text, authors text[], section text, tags text[], language text,
     editor_note text, image_url text, crawled_at timestamptz, paywalled boolean,
-    content_hash text, meta_hash text, provenance jsonb
+    content_hash text, meta_hash text, provenance jsonb, text_fingerprint text, minhash bytea
 ) ON COMMIT DELETE ROWS
 """
 
@@ -55,7 +56,7 @@ WITH latest AS (
     WHERE (a.content_hash, a.meta_hash) IS DISTINCT FROM (EXCLUDED.content_hash,
                                                           EXCLUDED.meta_hash)
     RETURNING a.id, a.canonical_url, a.version, a.content_hash, a.title, a.body, a.editor_note,
-              a.modified_at, a.crawled_at, (a.xmax = 0) AS inserted
+              a.modified_at, a.crawled_at, a.story_id, (a.xmax = 0) AS inserted
 ), changed AS (
     SELECT m.*, (m.inserted OR p.content_hash IS DISTINCT FROM m.content_hash) AS new_text
     FROM merged m LEFT JOIN previous p USING (canonical_url)
@@ -66,11 +67,7 @@ WITH latest AS (
            %(run_id)s
     FROM changed WHERE new_text
 )
-SELECT (SELECT count(*) FROM latest),
-       count(*) FILTER (WHERE inserted),
-       count(*) FILTER (WHERE new_text AND NOT inserted),
-       count(*) FILTER (WHERE NOT new_text)
-FROM changed
+SELECT id, canonical_url, inserted, new_text, story_id FROM changed
 """
 
 _PAGES = """
@@ -90,12 +87,15 @@ class WriteResult:
     refreshed: int = 0
     """Only metadata changed (a corrected date, a parser fix): row updated, no version."""
     unchanged: int = 0
+    duplicates: int = 0
+    """New or changed texts that joined another article's story (exact or near copies)."""
 
     def __iadd__(self, other: WriteResult) -> WriteResult:
         self.new += other.new
         self.updated += other.updated
         self.refreshed += other.refreshed
         self.unchanged += other.unchanged
+        self.duplicates += other.duplicates
         return self
 
 
@@ -122,10 +122,16 @@ class ArticleStore:
                         as copy:
                     for seq, article in enumerate(articles):
                         copy.write_row(_row(seq, article))
-                distinct, new, updated, refreshed = cur.execute(
-                    _MERGE, {"run_id": run_id}).fetchone()
+                merged = cur.execute(_MERGE, {"run_id": run_id}).fetchall()
+                latest = {a.canonical_url: a for a in articles}
+                dedup = stories.assign(cur, [(row_id, latest[url], inserted)
+                                             for row_id, url, inserted, new_text, _ in merged
+                                             if new_text])
+        new = sum(1 for *_, inserted, _, _ in merged if inserted)
+        updated = sum(1 for *_, inserted, new_text, _ in merged if new_text and not inserted)
+        refreshed = len(merged) - new - updated
         return WriteResult(new=new, updated=updated, refreshed=refreshed,
-                           unchanged=distinct - new - updated - refreshed)
+                           unchanged=len(latest) - len(merged), duplicates=dedup.duplicates)
 
     def write_pages(self, pages: Sequence[RawPage], run_id: int | None = None) -> None:
         """Keep fetched pages, gzip-compressed; an identical re-fetch only updates its time."""
