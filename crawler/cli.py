@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    if args.handler not in (cmd_demo, cmd_crawl, cmd_reparse):  # these log through Scrapy
+    if args.handler not in (cmd_demo, cmd_crawl, cmd_reparse, cmd_import):  # log via Scrapy
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
@@ -88,6 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--database-url")
     reparse.set_defaults(handler=cmd_reparse)
 
+    load = commands.add_parser("import", help="load articles in the schema's JSON form "
+                               "(JSON lines, gzipped or not) through normalise, dedup and store")
+    load.add_argument("file", type=Path)
+    load.add_argument("--database-url")
+    load.set_defaults(handler=cmd_import)
+
+    clusters = commands.add_parser("clusters", help="story clusters of two or more articles")
+    clusters.add_argument("--source", help="clusters with a member from this outlet")
+    clusters.add_argument("--since", help="clusters with a member published since (ISO date)")
+    clusters.add_argument("--limit", type=int, default=50)
+    clusters.add_argument("--json", action="store_true", help="one JSON array")
+    clusters.add_argument("--database-url")
+    clusters.set_defaults(handler=cmd_clusters)
+
     sources = commands.add_parser("sources", help="list the outlets jpnews knows")
     sources.set_defaults(handler=cmd_sources)
 
@@ -121,7 +135,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_TIMEOUT": 10,
             "JPNEWS_PROGRESS": True, "LOG_LEVEL": "WARNING",
             "EXTENSIONS": {"crawler.progress.ProgressReporter": 500},
-        })["japantoday"]
+        })["japantoday"].stats.get_stats()
     show_run(url, stats)
     return 0
 
@@ -158,9 +172,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if mirrors:
         overrides["JPNEWS_BASE_URLS"] = mirrors
     overrides.setdefault("LOG_LEVEL", "WARNING")
-    all_stats = run_crawl([s.id for s in chosen], overrides)
-    for stats in all_stats.values():
-        show_run(url, stats, articles=3)
+    for crawler in run_crawl([s.id for s in chosen], overrides).values():
+        show_run(url, crawler.stats.get_stats(), articles=3)
     return 0
 
 
@@ -177,7 +190,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     stats = run_crawl([ReparseSpider], {
         "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "JPNEWS_PROGRESS": True,
         "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}},
-        database_url=url, source=args.source, since=since)["reparse"]
+        database_url=url, source=args.source, since=since)["reparse"].stats.get_stats()
     print(f"re-parsed {stats.get('jpnews/reparse/pages', 0)} stored pages")
     show_run(url, stats, articles=0)
     with connect(url) as conn:
@@ -188,6 +201,83 @@ def cmd_reparse(args: argparse.Namespace) -> int:
             (stats.get("jpnews/crawl_run_id"),)).fetchall()
     for version, canonical_url, title in changed:
         print(f"  changed: v{version} {title} <{canonical_url}>")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from crawler.importer import ImportSpider
+    from crawler.runner import run_crawl
+    from crawler.storage.db import prepare
+
+    if not args.file.is_file():
+        raise UserError(f"cannot read {args.file}: no such file")
+    url = prepare(args.database_url)
+    crawler = run_crawl([ImportSpider], {
+        "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "JPNEWS_PROGRESS": True,
+        "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}}, path=args.file)["import"]
+    stats = crawler.stats.get_stats()
+    rejected = crawler.spider.rejected if crawler.spider else []
+    print(f"{args.file}: {stats.get('jpnews/import/records', 0)} records: "
+          f"{stats.get('jpnews/articles/new', 0)} new, "
+          f"{stats.get('jpnews/articles/updated', 0)} updated, "
+          f"{stats.get('jpnews/articles/refreshed', 0)} refreshed, "
+          f"{stats.get('jpnews/articles/unchanged', 0)} unchanged, "
+          f"{stats.get('jpnews/articles/duplicates', 0)} duplicate (joined a story), "
+          f"{len(rejected)} rejected")
+    for origin, reason in rejected:
+        print(f"  rejected {origin}: {reason}")
+    return 0
+
+
+def cmd_clusters(args: argparse.Namespace) -> int:
+    from crawler.fingerprint import similarity
+    from crawler.storage.db import session
+
+    since = _iso(args.since) if args.since else None
+    with session(args.database_url) as conn:
+        stories = conn.execute(
+            """SELECT s.id, s.representative_id FROM stories s
+               WHERE s.members > 1
+                 AND (%(source)s::text IS NULL OR EXISTS (SELECT 1 FROM articles a
+                      WHERE a.story_id = s.id AND a.source = %(source)s))
+                 AND (%(since)s::timestamptz IS NULL OR EXISTS (SELECT 1 FROM articles a
+                      WHERE a.story_id = s.id AND a.published_at >= %(since)s))
+               ORDER BY s.updated_at DESC, s.id DESC LIMIT %(limit)s""",
+            {"source": args.source, "since": since, "limit": args.limit}).fetchall()
+        members = conn.execute(
+            """SELECT a.story_id, a.id, a.source, a.url, a.canonical_url, a.published_at,
+                      a.minhash, a.title, m.match
+               FROM articles a JOIN story_members m ON m.article_id = a.id
+               WHERE a.story_id = ANY(%s)
+               ORDER BY a.published_at NULLS LAST, a.id""",
+            ([story_id for story_id, _ in stories],)).fetchall()
+    by_story: dict[int, list[tuple[Any, ...]]] = {}
+    for row in members:
+        by_story.setdefault(row[0], []).append(row)
+    out = []
+    for story_id, representative in stories:
+        rows = by_story.get(story_id, [])
+        head = next((r for r in rows if r[1] == representative), rows[0] if rows else None)
+        if head is None:
+            continue
+        out.append({"story_id": story_id, "representative": head[1], "members": [
+            {"article_id": r[1], "source": r[2], "url": r[3], "canonical_url": r[4],
+             "published_at": r[5].isoformat() if r[5] else None, "title": r[7], "match": r[8],
+             "similarity": round(similarity(bytes(head[6]), bytes(r[6])), 3)
+             if head[6] and r[6] else None}
+            for r in rows]})
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    if not out:
+        print("no story has two or more articles", file=sys.stderr)
+    for story in out:
+        print(f"story {story['story_id']}: {len(story['members'])} articles, "
+              f"representative {story['representative']}")
+        for m in story["members"]:
+            mark = "*" if m["article_id"] == story["representative"] else " "
+            print(f"  {mark} {m['article_id']:>7} {m['source']:<12} {m['similarity']!s:<5} "
+                  f"{(m['published_at'] or '')[:16]:<16} {m['title'][:60]}  <{m['url']}>")
     return 0
 
 

@@ -40,6 +40,10 @@ class RawArticle:
     """Field → extraction layer that produced it (jsonld, microdata, meta, selectors, generic)."""
     paywalled: bool = False
     """The page shows only a free lead of a subscriber article."""
+    editor_note: str | None = None
+    """An editor's note the source states apart from the text (an imported article's)."""
+    origin: str | None = None
+    """Where the item came from when not from a fetched page ("dump.jsonl:12"), for messages."""
     timezone: str = "Asia/Tokyo"
     """Zone in which the outlet prints times that carry no offset."""
 

@@ -62,6 +62,8 @@ def normalize(raw: RawArticle) -> Article:
     if paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     editor_notes = [p for p in paragraphs if is_editor_note(p)]
+    if raw.editor_note and clean_inline(raw.editor_note) not in editor_notes:
+        editor_notes.append(clean_inline(raw.editor_note))
     paragraphs = [p for p in paragraphs if not is_editor_note(p)]
     paragraphs, credit = split_credit(paragraphs)
     # A credit the outlet's markup names as such ("JIJI" in a credit box) needs no "©"; the

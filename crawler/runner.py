@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from scrapy import Spider
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 
@@ -20,8 +20,9 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Any:
 
 
 def run_crawl(spiders: list[str | type[Spider]], overrides: dict[str, Any] | None = None,
-              **spider_args: Any) -> dict[str, dict[str, Any]]:
-    """Run the spiders together in one Scrapy process; returns each one's final stats."""
+              **spider_args: Any) -> dict[str, Crawler]:
+    """Run the spiders together in one Scrapy process; returns their crawlers, by spider name,
+    for their final stats (`crawler.stats`) and spiders."""
     process = CrawlerProcess(project_settings(overrides))
     crawlers = []
     for spider in spiders:
@@ -29,4 +30,4 @@ def run_crawl(spiders: list[str | type[Spider]], overrides: dict[str, Any] | Non
         crawlers.append(crawler)
         process.crawl(crawler, **spider_args)
     process.start()
-    return {c.spidercls.name: c.stats.get_stats() for c in crawlers}
+    return {c.spidercls.name: c for c in crawlers}

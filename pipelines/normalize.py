@@ -34,7 +34,8 @@ class NormalizePipeline:
             article = normalize(item)
         except Rejected as rejected:
             self.stats.inc_value(f"jpnews/dropped/{rejected.reason}")
-            log.warning("dropped %s: %s", item.url, rejected)
+            log.warning("dropped %s%s: %s", item.url,
+                        f" ({item.origin})" if item.origin else "", rejected)
             # logged above in one line; Scrapy's own drop message would print the whole item
             raise DropItem(f"{rejected.reason}: {item.url}", log_level="DEBUG") from None
         except Exception as exc:  # noqa: BLE001 - a page we cannot normalise is a counted drop

@@ -212,7 +212,7 @@ class StorePipeline:
         self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
         self.stats.inc_value("jpnews/cpu_ms/store", (time.thread_time() - cpu_started) * 1000)
         self.result += written
-        for name in ("new", "updated", "refreshed", "unchanged"):
+        for name in ("new", "updated", "refreshed", "unchanged", "duplicates"):
             self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
 
     def _set_aside(self, article: Article, exc: psycopg.Error) -> None:
