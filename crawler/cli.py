@@ -415,19 +415,19 @@ def cmd_search(args: argparse.Namespace) -> int:
         where.append("source_group = %(group)s")
         params["group"] = args.group
     sql = f"""SELECT id, title, source_name, published_at, credit, editor_note, canonical_url,
-                     left(body, 300)
+                     left(body, 300), story_id
               FROM articles WHERE {' AND '.join(where)}
               ORDER BY ts_rank_cd(search, websearch_to_tsquery('english', %(q)s)) DESC,
                        published_at DESC NULLS LAST
               LIMIT %(limit)s"""
     with session(args.database_url) as conn:
         rows = conn.execute(sql, params).fetchall()
-    for id_, title, source_name, published_at, credit, note, url, snippet in rows:
+    for id_, title, source_name, published_at, credit, note, url, snippet, story in rows:
         if args.json:
             print(json.dumps({"id": id_, "title": title, "source_name": source_name,
                               "published_at": published_at.isoformat() if published_at else None,
-                              "credit": credit, "editor_note": note, "canonical_url": url},
-                             ensure_ascii=False))
+                              "credit": credit, "editor_note": note, "canonical_url": url,
+                              "story_id": story}, ensure_ascii=False))
         else:
             print(card(title, source_name, published_at, credit))
             print(f"    {url}\n    {' '.join(snippet.split())[:200]}…")
