@@ -300,15 +300,17 @@ def show_run(url: str, stats: dict[str, Any], articles: int = 6) -> None:
     with connect(url) as conn:
         run = conn.execute(
             """SELECT spider, pages, articles_new, articles_updated, articles_refreshed,
-                      articles_unchanged, dropped, errors, finish_reason
+                      articles_unchanged, dropped, errors, finish_reason,
+                      coalesce((stats->>'jpnews/articles/duplicates')::int, 0)
                FROM crawl_runs WHERE id = %s""", (run_id,)).fetchone()
         if run is None:
             raise UserError("the crawl stored nothing: see the log above")
-        spider, pages, new, updated, refreshed, unchanged, dropped, errors, reason = run
+        spider, pages, new, updated, refreshed, unchanged, dropped, errors, reason, copies = run
         drops = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
         print(f"\ncrawl run {run_id} ({spider}, {reason}): {pages} pages fetched; articles: "
-              f"{new} new, {updated} updated, {refreshed} refreshed, {unchanged} unchanged; "
-              f"dropped: {drops}; failed requests: {errors}")
+              f"{new} new, {updated} updated, {refreshed} refreshed, {unchanged} unchanged "
+              f"({copies} copies of another article's story); dropped: {drops}; "
+              f"failed requests: {errors}")
         totals = counts(conn)
         print(f"database now holds {totals['articles']} articles, "
               f"{totals['article_versions']} versions, {totals['raw_pages']} raw pages, "
