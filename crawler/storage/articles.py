@@ -110,6 +110,8 @@ class ArticleStore:
 
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
+        self._known_rows: float | None = None
+        self._new_since_analyze = 0
 
     def write(self, articles: Sequence[Article], run_id: int | None = None) -> WriteResult:
         """Store a batch atomically; the last copy of a canonical URL in the batch wins."""
@@ -130,8 +132,29 @@ class ArticleStore:
         new = sum(1 for *_, inserted, _, _ in merged if inserted)
         updated = sum(1 for *_, inserted, new_text, _ in merged if new_text and not inserted)
         refreshed = len(merged) - new - updated
+        self._new_since_analyze += new
+        self._keep_statistics()
         return WriteResult(new=new, updated=updated, refreshed=refreshed,
                            unchanged=len(latest) - len(merged), duplicates=dedup.duplicates)
+
+    def _keep_statistics(self) -> None:
+        """ANALYZE the growing tables once they have grown by half since their statistics.
+
+        The merge and the story lookups are point queries; with statistics taken when a table
+        was small the planner turns them into full scans of a table that has since grown a
+        hundredfold. Autovacuum catches up eventually; a bulk load or a first crawl outruns it.
+        """
+        if self._known_rows is None:
+            with self.pool.connection() as conn:
+                self._known_rows = float(conn.execute(
+                    "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'articles'::regclass"
+                ).fetchone()[0])
+        if self._new_since_analyze < max(1000.0, 0.5 * self._known_rows):
+            return
+        with self.pool.connection() as conn:
+            conn.execute("ANALYZE articles, lsh_bands, stories, story_members")
+        self._known_rows += self._new_since_analyze
+        self._new_since_analyze = 0
 
     def write_pages(self, pages: Sequence[RawPage], run_id: int | None = None) -> None:
         """Keep fetched pages, gzip-compressed; an identical re-fetch only updates its time."""

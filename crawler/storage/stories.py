@@ -60,18 +60,24 @@ def assign(cur: psycopg.Cursor, changed: Sequence[tuple[int, Article, bool]]) ->
             for band, key in enumerate(article.lsh_bands):
                 copy.write_row((band, key, article_id))
 
-    candidates: dict[int, set[int]] = {article_id: set() for article_id in ids}
+    # One index probe per (band, key) of the batch, each stopping after MAX_KEY_FANOUT + 1
+    # rows: the cost is the batch's size, never the index's, whatever the planner's statistics
+    # say about a table that grew by a million rows since they were taken.
     cur.execute(
-        """WITH mine AS (SELECT band, key, article_id FROM lsh_bands WHERE article_id = ANY(%s)),
-                fanout AS (SELECT m.band, m.key FROM mine m JOIN lsh_bands o USING (band, key)
-                           GROUP BY m.band, m.key HAVING count(*) <= %s)
-           SELECT DISTINCT m.article_id, o.article_id
-           FROM mine m JOIN fanout f USING (band, key)
-           JOIN lsh_bands o
-             ON o.band = m.band AND o.key = m.key AND o.article_id <> m.article_id""",
-        (ids, MAX_KEY_FANOUT))
-    for article_id, other in cur:
-        candidates[article_id].add(other)
+        """SELECT m.article_id, m.band, o.article_id
+           FROM lsh_bands m CROSS JOIN LATERAL (
+               SELECT x.article_id FROM lsh_bands x
+               WHERE x.band = m.band AND x.key = m.key AND x.article_id <> m.article_id
+               LIMIT %s) o
+           WHERE m.article_id = ANY(%s)""",
+        (MAX_KEY_FANOUT + 1, ids), prepare=False)
+    per_key: dict[tuple[int, int], list[int]] = {}
+    for article_id, band, other in cur:
+        per_key.setdefault((article_id, band), []).append(other)
+    candidates: dict[int, set[int]] = {article_id: set() for article_id in ids}
+    for (article_id, _), others in per_key.items():
+        if len(others) <= MAX_KEY_FANOUT:
+            candidates[article_id].update(others)
     known: dict[int, tuple[bytes | None, str | None, int | None]] = {}
     others = list({c for found in candidates.values() for c in found} - set(ids))
     if others:
