@@ -183,8 +183,9 @@ def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
     normalize = full.get("jpnews/cpu_ms/normalize", 0.0)
     store = full.get("jpnews/cpu_ms/store", 0.0)
     pages = full.get("jpnews/cpu_ms/store_pages", 0.0)
+    dedup = full.get("jpnews/cpu_ms/dedup", 0.0)
     total = full["bench/cpu_s"] * 1000
-    download = total - parse - normalize - store - pages
+    download = total - parse - normalize - store - pages - dedup
     per = max(stored, 1)
     lines = [
         f"Generated site: {n} articles (60-120 KB pages) served by a separate process on "
@@ -209,7 +210,8 @@ def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
         f"| download + engine (Scrapy, Twisted, HTTP, discovery) | {download / per:.2f} |",
         f"| parse (decode, lxml, structured data, selectors) | {parse / per:.2f} |",
         f"| normalise | {normalize / per:.2f} |",
-        f"| store (COPY + upsert, client side) | {store / per:.2f} |",
+        f"| dedup (fingerprint, MinHash, LSH keys) | {dedup / per:.2f} |",
+        f"| store (COPY + upsert + story matching, client side) | {store / per:.2f} |",
         f"| store wall time incl. Postgres | {full.get('jpnews/wall_ms/store', 0) / per:.2f} |",
         f"| keep the raw page (gzip + insert, client side) | {pages / per:.2f} |",
         f"| raw page wall time incl. Postgres | "
