@@ -752,7 +752,8 @@ class Checkpoint:
 
 
 MODES = {
-    "server": "as the server is configured (autovacuum {autovacuum}): no maintenance by the bench",
+    "server": "as the server is configured (autovacuum {autovacuum}); the bench runs no "
+              "maintenance, so any ANALYZE is the store's own",
     "maintained": "the bench runs what autovacuum would at its default thresholds, between "
                   "batches: ANALYZE after 50 + 10 % row changes, VACUUM after 1,000 + 20 % "
                   "inserts (time kept apart, not in the write figures)",
@@ -784,7 +785,10 @@ class ScaleResult:
     peak_rss_mb: float
     autovacuum: str
     analyzed: str
-    """When lsh_bands last got planner statistics (ANALYZE or autovacuum), or "never"."""
+    """How often lsh_bands got planner statistics: by ANALYZE commands, by autovacuum."""
+    missed: list[tuple[int, str, float, float, int]]
+    """Near-copies not in their original's story: (article, variant kind, similarity, exact
+    Jaccard, LSH bands shared with the original)."""
 
 
 def checkpoints_for(n: int) -> list[int]:
@@ -840,14 +844,24 @@ class Maintenance:
         self.conn.close()
 
 
+def projected_rest(batch_s: list[float], left: int) -> float:
+    """Seconds the remaining `left` articles should take. A batch's cost may grow with the
+    store, so it is extrapolated along the line through the last ten batches and the ten
+    that ended at half the current size (never assumed to shrink)."""
+    done = len(batch_s)
+    now = statistics.fmean(batch_s[-10:])
+    half = statistics.fmean(batch_s[max(0, done // 2 - 10):max(1, done // 2)])
+    slope = max(0.0, (now - half) / (done - done // 2))  # seconds per batch, per batch stored
+    batches = left / SCALE_BATCH
+    return batches * now + slope * batches * batches / 2
+
+
 def run_scale(server: str, n: int, seed: int, deadline: float, mode: str) -> ScaleResult:
     """Stream n articles into a fresh database in batches of 500, timing each stage.
 
-    The time budget is checked after every batch from 10,000 stored articles on: the store's
-    cost per batch may grow with its size, so the rest is projected from the last ten batches,
-    assuming that cost keeps growing in proportion to the stored articles. If the whole load
-    would miss the deadline it stops at 50,000 articles; if the deadline passes anyway, it
-    stops where it is. Either is reported.
+    The time budget is checked after every batch from 10,000 stored articles on (see
+    `projected_rest`). If the whole load would miss the deadline it stops at 50,000 articles;
+    if the deadline passes anyway, it stops where it is. Either is reported.
     """
     name = SCALE_DB if mode == "server" else f"{SCALE_DB}_{mode}"
     url = fresh_database(server, name)
@@ -887,17 +901,15 @@ def run_scale(server: str, n: int, seed: int, deadline: float, mode: str) -> Sca
             stored += count
             if maintenance:
                 maintenance.after_batch(stored)
-            batch_s = [*batch_s[-9:], time.perf_counter() - batch_started]
+            batch_s.append(time.perf_counter() - batch_started)
             if stored in marks:
                 points.append(lookups(store, pool, seed, stored, statistics.fmean(recent)))
                 print(f"  [{mode}] {stored:>7,} stored, {time.perf_counter() - started:6.1f} s; "
                       f"lookup median {statistics.median(points[-1].lookups_ms):.1f} ms",
                       flush=True)
             now = time.perf_counter()
-            left = (target - stored) / SCALE_BATCH
-            projected = now + left * statistics.fmean(batch_s) * (stored + target) / (2 * stored)
-            if stored >= PROJECT_FROM and projected > deadline and \
-                    target > FALLBACK_ARTICLES >= stored:
+            if stored >= PROJECT_FROM and target > FALLBACK_ARTICLES >= stored and \
+                    now + projected_rest(batch_s, target - stored) > deadline:
                 target = FALLBACK_ARTICLES
                 marks = checkpoints_for(target)
                 note = (f"{n:,} articles would not have finished within the time budget "
@@ -919,8 +931,8 @@ def run_scale(server: str, n: int, seed: int, deadline: float, mode: str) -> Sca
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
             autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
             analyzed = conn.execute(
-                "SELECT greatest(last_analyze, last_autoanalyze) FROM pg_stat_user_tables "
-                "WHERE relname = 'lsh_bands'").fetchone()[0]
+                "SELECT analyze_count, autoanalyze_count FROM pg_stat_user_tables "
+                "WHERE relname = 'lsh_bands'").fetchone()
     finally:
         pool.close()
         if maintenance:
@@ -929,10 +941,20 @@ def run_scale(server: str, n: int, seed: int, deadline: float, mode: str) -> Sca
     del rows
     roots_in: dict[int, set[int]] = defaultdict(set)
     dups = joined = originals = 0
+    missed: list[tuple[int, str, float, float, int]] = []
     for i, story in story_of.items():
         if is_dup(seed, i):
             dups += 1
-            joined += story == story_of.get(root_of(seed, i))
+            root = root_of(seed, i)
+            if story == story_of.get(root):
+                joined += 1
+                continue
+            kind, text = near_copy(seed, root, random.Random(f"{seed}:var:{i}"))
+            original = generated_text(seed, root)
+            a, b = identity(text.title, text.body), identity(original.title, original.body)
+            shared = sum(x == y for x, y in zip(a.bands, b.bands, strict=True))
+            missed.append((i, kind, similarity(a.signature, b.signature),
+                           exact_jaccard(text, original), shared))
         else:
             originals += 1
             roots_in[story].add(i)
@@ -941,7 +963,7 @@ def run_scale(server: str, n: int, seed: int, deadline: float, mode: str) -> Sca
     return ScaleResult(mode, n, stored, note, gen_s, id_cpu, id_wall, write_s, slowest,
                        maintenance.seconds if maintenance else 0.0, wall, points, stories, multi,
                        dups, joined, originals, merged, hot, size / 2**20, rss, autovacuum,
-                       "never" if analyzed is None else "yes")
+                       f"{analyzed[0]} by ANALYZE, {analyzed[1]} by autovacuum", sorted(missed))
 
 
 def scale_report(results: list[ScaleResult]) -> str:
@@ -957,7 +979,7 @@ def scale_report(results: list[ScaleResult]) -> str:
         "",
     ]
     lines += [f"* **{r.mode}**: {MODES[r.mode].format(autovacuum=r.autovacuum)}; lsh_bands "
-              f"analyzed: {r.analyzed}." for r in results]
+              f"got statistics {r.analyzed}." for r in results]
     for r in results:
         if r.capped_note:
             lines += ["", f"**{r.mode}: {r.capped_note}.**"]
@@ -1008,6 +1030,13 @@ def scale_report(results: list[ScaleResult]) -> str:
             f"{s.multi_stories:,} | {s.originals:,} | {s.dups_joined_root:,}/{s.dups:,} "
             f"({ratio(s.dups_joined_root, s.dups):.1%}) | {s.originals_merged:,} | "
             f"{s.hot_keys:,} | {s.db_mb:,.0f} MB |")
+    for s in results:
+        if s.missed:
+            lines.append(f"\n{s.mode}: near-copies outside their original's story "
+                         "(article: variant kind, MinHash similarity to the original, exact "
+                         "Jaccard, LSH bands shared): "
+                         + "; ".join(f"{i}: {k}, {sim:.3f}, {jac:.3f}, {bands}"
+                                     for i, k, sim, jac, bands in s.missed) + ".")
     return "\n".join(lines)
 
 
@@ -1065,7 +1094,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         shown = detail if errors <= 40 else (
             f"{int(figures['fp'])} false positive and {int(figures['fn'])} false negative pairs: "
             "run `python bench/dedup.py` for the list.")
-        sections += ["### Quality: labelled wire copies and negatives", "", table, "", shown]
+        sections += ["", "### Quality: labelled wire copies and negatives", "", table, "", shown]
     if args.only != "quality":
         print(f"\nPart 2: scale, {n:,} articles", flush=True)
         modes = ("server", "maintained") if args.stats == "both" else (args.stats,)
