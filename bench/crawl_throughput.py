@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import results as results_file  # noqa: E402
+
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "crawl-throughput"
 
@@ -228,15 +230,7 @@ def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
 
 
 def write_section(report: str) -> None:
-    """Replace this benchmark's section of bench/RESULTS.md, keeping the others'."""
-    begin, end = f"<!-- {SECTION} -->", f"<!-- /{SECTION} -->"
-    block = f"{begin}\n## Crawl throughput (`bench/crawl_throughput.py`)\n\n{report}\n{end}"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section(SECTION, "Crawl throughput (`bench/crawl_throughput.py`)", report)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,6 @@ import re
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -61,6 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script, bench/ is sys.path[0], not the repository
     sys.path.insert(0, str(ROOT))
 
+from bench import results as results_file  # noqa: E402
 from bench.dedup_data import (  # noqa: E402
     BOILERPLATE_EN,
     BOILERPLATE_JA,
@@ -1042,25 +1042,9 @@ def scale_report(results: list[ScaleResult]) -> str:
 
 # ==== Output ===================================================================================
 
-def write_section(report: str, results: Path = RESULTS) -> None:
-    """Replace this benchmark's section of bench/RESULTS.md, keeping the others' sections.
-
-    Same `<!-- name -->` … `<!-- /name -->` convention as the other benchmarks (whose writer
-    hardcodes its own marker, hence this copy). The file is read just before and replaced
-    atomically, since other benchmarks write their sections too.
-    """
-    begin, end = f"<!-- {SECTION} -->", f"<!-- /{SECTION} -->"
-    block = f"{begin}\n## Deduplication and story clusters (`bench/dedup.py`)\n\n{report}\n{end}"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    if begin in text and end in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=results.parent,
-                                     prefix=".RESULTS.", delete=False) as tmp:
-        tmp.write(text)
-    os.chmod(tmp.name, results.stat().st_mode & 0o777 if results.exists() else 0o644)
-    os.replace(tmp.name, results)
+def write_section(report: str) -> None:
+    results_file.write_section(
+        SECTION, "Deduplication and story clusters (`bench/dedup.py`)", report)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

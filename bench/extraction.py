@@ -29,7 +29,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -45,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script, bench/ is sys.path[0], not the repository
     sys.path.insert(0, str(ROOT))
 
+from bench import results as results_file  # noqa: E402
 from crawler.extract import extract_article, read_saved_page  # noqa: E402
 from crawler.html import UndecodablePage, decode_html  # noqa: E402
 from crawler.items import Article  # noqa: E402
@@ -671,25 +671,8 @@ def field_failures(results: list[PageResult]) -> str:
 
 # ==== report ====================================================================================
 
-def write_section(report: str, results: Path = RESULTS) -> None:
-    """Replace this benchmark's section of bench/RESULTS.md, keeping the others' sections.
-
-    Same convention as bench/crawl_throughput.py (`<!-- name -->` … `<!-- /name -->`). The file
-    is read just before and replaced atomically, as other benchmarks write their sections too.
-    """
-    begin, end = f"<!-- {SECTION} -->", f"<!-- /{SECTION} -->"
-    block = f"{begin}\n## Extraction quality (`bench/extraction.py`)\n\n{report}\n{end}"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    if begin in text and end in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=results.parent,
-                                     prefix=".RESULTS.", delete=False) as tmp:
-        tmp.write(text)
-    # NamedTemporaryFile is private (0600); keep the mode the file had, else a normal file's.
-    os.chmod(tmp.name, results.stat().st_mode & 0o777 if results.exists() else 0o644)
-    os.replace(tmp.name, results)
+def write_section(report: str) -> None:
+    results_file.write_section(SECTION, "Extraction quality (`bench/extraction.py`)", report)
 
 
 def main() -> None:
