@@ -70,10 +70,18 @@ WITH latest AS (
 SELECT id, canonical_url, inserted, new_text, story_id FROM changed
 """
 
-_PAGES = """
-INSERT INTO raw_pages AS r (url, source, body_sha256, body_gz, body_size, status, headers,
-                            fetched_at, last_fetched_at, crawl_run_id)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+_PAGE_COLUMNS = "url, source, body_sha256, body_gz, body_size, status, headers, fetched_at"
+_PAGES_STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS staging_pages (
+    url text, source text, body_sha256 bytea, body_gz bytea, body_size integer,
+    status smallint, headers jsonb, fetched_at timestamptz
+) ON COMMIT DELETE ROWS
+"""
+# Like articles: COPY in, one merge out; an identical re-fetch only moves last_fetched_at.
+_PAGES_MERGE = f"""
+INSERT INTO raw_pages AS r ({_PAGE_COLUMNS}, last_fetched_at, crawl_run_id)
+SELECT DISTINCT ON (url, body_sha256) {_PAGE_COLUMNS}, fetched_at, %(run_id)s
+FROM staging_pages ORDER BY url, body_sha256, fetched_at DESC
 ON CONFLICT (url, body_sha256) DO UPDATE SET
     last_fetched_at = greatest(r.last_fetched_at, EXCLUDED.last_fetched_at)
 """
@@ -160,13 +168,14 @@ class ArticleStore:
         """Keep fetched pages, gzip-compressed; an identical re-fetch only updates its time."""
         if not pages:
             return
-        rows = []
-        for page in pages:
-            rows.append((page.url, page.source, hashlib.sha256(page.body).digest(),
-                         gzip.compress(page.body, compresslevel=1), len(page.body), page.status,
-                         Jsonb(page.headers), page.fetched_at, page.fetched_at, run_id))
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            cur.executemany(_PAGES, rows)
+            cur.execute(_PAGES_STAGING)
+            with cur.copy(f"COPY staging_pages ({_PAGE_COLUMNS}) FROM STDIN") as copy:
+                for page in pages:
+                    copy.write_row((page.url, page.source, hashlib.sha256(page.body).digest(),
+                                    gzip.compress(page.body, compresslevel=1), len(page.body),
+                                    page.status, Jsonb(page.headers), page.fetched_at))
+            cur.execute(_PAGES_MERGE, {"run_id": run_id})
 
     def begin_run(self, spider: str) -> int:
         with self.pool.connection() as conn:
