@@ -10,12 +10,12 @@ import csv
 import json
 import logging
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from crawler.normalize import Rejected
-from crawler.present import card, parse_age
+from crawler.present import card
 from crawler.storage.db import DatabaseUnavailable
 
 EXIT_ERROR = 1
@@ -71,20 +71,44 @@ def build_parser() -> argparse.ArgumentParser:
                          "relative dates are read against it")
     extract.set_defaults(handler=cmd_extract)
 
-    search = commands.add_parser("search", help='full-text search; "quoted words" match exactly')
-    search.add_argument("query")
-    search.add_argument("--since", default="1y", help="not older than: 1y, 6m, 2w, 3d (1y)")
-    search.add_argument("--source", action="append", help="outlet id (repeatable)")
+    search = commands.add_parser(
+        "search", help='full-text search, English and Japanese; "quoted words" match exactly',
+        description='Words are ANDed; "a phrase" matches exactly; OR joins alternatives; '
+                    '-word and -"a phrase" exclude. Japanese words match as substrings '
+                    '(東京都 finds 東京都庁). Quote the whole query for the shell: '
+                    "jpnews search '\"heavy rain\" Kyushu'.")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--since", help="not older than: 24h, 3d, 2w, 6m, 1y (the default), "
+                        "an ISO date, or 'any'")
+    search.add_argument("--from", dest="date_from", metavar="DATE", help="from this ISO date")
+    search.add_argument("--to", dest="date_to", metavar="DATE",
+                        help="up to and including this ISO date")
+    search.add_argument("--source", action="append", default=[], help="outlet id (repeatable)")
     search.add_argument("--group", help="source group, e.g. media-jepang")
-    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--lang", help="article language: en, ja")
+    search.add_argument("--agency", action="append", default=[],
+                        help="credited agency: KYODO, JIJI, AFP, REUTERS, AP, ... (repeatable)")
+    search.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
+    search.add_argument("--all-copies", action="store_true",
+                        help="every matching article, not one per story")
+    search.add_argument("--limit", default="10", help="results per page (1-100, default 10)")
+    search.add_argument("--offset", default="0", help="results to skip (paging)")
+    search.add_argument("--facets", action="store_true",
+                        help="also count the matches per outlet and per day")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
     search.add_argument("--database-url")
     search.set_defaults(handler=cmd_search)
 
+    web = commands.add_parser("web", help="serve the search page and its JSON API")
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=8080)
+    web.add_argument("--database-url")
+    web.set_defaults(handler=cmd_web)
+
     reparse = commands.add_parser("reparse", help="rebuild articles from stored raw pages with "
                                   "the current parsers, and report what changed")
     reparse.add_argument("--source", help="only this outlet's pages")
-    reparse.add_argument("--since", help="only pages fetched since this date (ISO)")
+    reparse.add_argument("--since", help="only pages fetched since: 3d, 2w, 6m, 1y or an ISO date")
     reparse.add_argument("--database-url")
     reparse.set_defaults(handler=cmd_reparse)
 
@@ -96,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     clusters = commands.add_parser("clusters", help="story clusters of two or more articles")
     clusters.add_argument("--source", help="clusters with a member from this outlet")
-    clusters.add_argument("--since", help="clusters with a member published since (ISO date)")
+    clusters.add_argument("--since", help="clusters with a member published since: 3d, 2w, 6m, "
+                          "1y or an ISO date")
     clusters.add_argument("--limit", type=int, default=50)
     clusters.add_argument("--json", action="store_true", help="one JSON array")
     clusters.add_argument("--database-url")
@@ -185,7 +210,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 
     if args.source and args.source not in SOURCES:
         raise UserError(f"unknown outlet: {args.source!r} (see `jpnews sources`)")
-    since = _iso(args.since) if args.since else None
+    since = _since(args.since)
     url = prepare(args.database_url)
     stats = run_crawl([ReparseSpider], {
         "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "JPNEWS_PROGRESS": True,
@@ -233,7 +258,7 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     from crawler.fingerprint import similarity
     from crawler.storage.db import session
 
-    since = _iso(args.since) if args.since else None
+    since = _since(args.since)
     with session(args.database_url) as conn:
         stories = conn.execute(
             """SELECT s.id, s.representative_id FROM stories s
@@ -383,6 +408,18 @@ def _extract_list(listing: Path, crawled_at: datetime | None) -> int:
     return 0
 
 
+def _since(text: str | None) -> datetime | None:
+    """A --since value in the one window grammar (crawler.window)."""
+    from crawler.window import WindowError, parse_since
+
+    if not text:
+        return None
+    try:
+        return parse_since(text)
+    except WindowError as exc:
+        raise UserError(str(exc)) from None
+
+
 def _iso(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -394,48 +431,68 @@ def _iso(text: str) -> datetime:
 # ---- search, sources, status ------------------------------------------------------------------
 
 def cmd_search(args: argparse.Namespace) -> int:
-    import re
-
+    from crawler.query import QueryError
+    from crawler.search_request import build_request, facets_json, hit_json
     from crawler.storage.db import session
+    from crawler.storage.search import search
+
+    with session(args.database_url) as conn:
+        try:
+            request = build_request(
+                conn, q=" ".join(args.query), since=args.since, date_from=args.date_from,
+                date_to=args.date_to, sources=args.source, group=args.group,
+                language=args.lang, agencies=args.agency, sort=args.sort,
+                all_copies=args.all_copies, limit=args.limit, offset=args.offset,
+                facets=args.facets)
+            result = search(conn, request)
+        except QueryError as exc:
+            raise UserError(str(exc)) from None
+    for note in result.notes:
+        print(f"jpnews: note: {note}", file=sys.stderr)
+    if args.json:
+        for hit in result.hits:
+            print(json.dumps(hit_json(hit, request.now), ensure_ascii=False))
+        if args.facets:
+            print(json.dumps({"total": result.total, "total_articles": result.total_articles,
+                              "facets": facets_json(result)}, ensure_ascii=False))
+        return 0
+    _print_results(result, bold=sys.stdout.isatty())
+    return 0
+
+
+def _print_results(result: Any, *, bold: bool) -> None:
+    from crawler.present import relative_time
+
+    request = result.request
+    unit = "stories" if request.collapse else "articles"
+    shown = f"{request.offset + 1}-{request.offset + len(result.hits)} of " if result.hits else ""
+    print(f"{shown}{result.total} {unit} ({result.total_articles} articles) "
+          f"in {result.elapsed_ms:.0f} ms", file=sys.stderr)
+    for hit in result.hits:
+        title = hit.title_marked.ansi() if bold else hit.title
+        parts = [title, hit.source_name, relative_time(hit.dated_at, request.now)]
+        if hit.credit:
+            parts.append(hit.credit)
+        print("\n" + " · ".join(parts))
+        print(f"    {hit.url}")
+        print(f"    {hit.snippet.ansi() if bold else hit.snippet.plain()}")
+        if hit.editor_note:
+            print(f"    {hit.editor_note}")
+        if hit.copies:
+            others = ", ".join(dict.fromkeys(c.source_name for c in hit.copies))
+            print(f"    + {len(hit.copies)} more in this story: {others}")
+    if request.facets:
+        print("\nper outlet: " + ", ".join(f"{name} {n}" for _, name, n in result.by_source))
+        print("per day: " + ", ".join(f"{d:%m-%d} {n}" for d, n in result.by_day[-14:]))
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from crawler.web.app import ServeError, serve
 
     try:
-        since = datetime.now(timezone.utc) - timedelta(days=parse_age(args.since))
-    except ValueError as exc:
+        return serve(args.host, args.port, args.database_url)
+    except ServeError as exc:
         raise UserError(str(exc)) from None
-    phrases = [p for p in re.findall(r'"([^"]+)"', args.query) if p.strip()]
-    where = ["search @@ (websearch_to_tsquery('english', %(q)s) || "
-             "websearch_to_tsquery('simple', %(q)s))",
-             "coalesce(published_at, crawled_at) >= %(since)s"]
-    params: dict[str, Any] = {"q": args.query, "since": since, "limit": args.limit}
-    for i, phrase in enumerate(phrases):  # quoted words match exactly, not only by stem
-        where.append(f"(title || ' ' || body) ILIKE %(p{i})s")
-        params[f"p{i}"] = "%" + phrase.replace("%", r"\%").replace("_", r"\_") + "%"
-    if args.source:
-        where.append("source = ANY(%(sources)s)")
-        params["sources"] = args.source
-    if args.group:
-        where.append("source_group = %(group)s")
-        params["group"] = args.group
-    sql = f"""SELECT id, title, source_name, published_at, credit, editor_note, canonical_url,
-                     left(body, 300), story_id
-              FROM articles WHERE {' AND '.join(where)}
-              ORDER BY ts_rank_cd(search, websearch_to_tsquery('english', %(q)s)) DESC,
-                       published_at DESC NULLS LAST
-              LIMIT %(limit)s"""
-    with session(args.database_url) as conn:
-        rows = conn.execute(sql, params).fetchall()
-    for id_, title, source_name, published_at, credit, note, url, snippet, story in rows:
-        if args.json:
-            print(json.dumps({"id": id_, "title": title, "source_name": source_name,
-                              "published_at": published_at.isoformat() if published_at else None,
-                              "credit": credit, "editor_note": note, "canonical_url": url,
-                              "story_id": story}, ensure_ascii=False))
-        else:
-            print(card(title, source_name, published_at, credit))
-            print(f"    {url}\n    {' '.join(snippet.split())[:200]}…")
-    if not rows and not args.json:
-        print("no articles match", file=sys.stderr)
-    return 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

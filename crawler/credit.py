@@ -16,9 +16,11 @@ _CREDIT_LINE = re.compile(
 AGENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (code, re.compile(pattern, re.I))
     for code, pattern in (
+        # Japan Today prints AFP stories that Jiji distributes as "© AFP-JIJI": AFP wrote it.
+        ("AFP", r"\bafp-jiji\b"),
         ("KYODO", r"\bkyodo\b|共同"),
         ("JIJI", r"\bjiji\b|時事"),
-        ("AFP", r"\bafp\b|agence france[- ]presse|\bafp-jiji\b"),
+        ("AFP", r"\bafp\b|agence france[- ]presse"),
         ("REUTERS", r"\breuters\b|ロイター"),
         ("AP", r"\bap\b|associated press"),
         ("BLOOMBERG", r"\bbloomberg\b"),

@@ -1,24 +1,43 @@
-"""How articles read on a terminal: the result-card line of the reference search page."""
+"""How articles read to people: the result card of the reference search page and its
+relative time ("6 hours ago", "6 jam yang lalu")."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+_UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
+          ("day", 86400), ("hour", 3600), ("minute", 60))
+# Per interface language: unit names (singular, plural) and the phrases around them.
+_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {"year": ("year", "years"), "month": ("month", "months"), "week": ("week", "weeks"),
+           "day": ("day", "days"), "hour": ("hour", "hours"), "minute": ("minute", "minutes")},
+    "id": {"year": ("tahun", "tahun"), "month": ("bulan", "bulan"), "week": ("minggu", "minggu"),
+           "day": ("hari", "hari"), "hour": ("jam", "jam"), "minute": ("menit", "menit")},
+}
+_PHRASES = {
+    "en": {"ago": "{n} {unit} ago", "now": "just now", "unknown": "date unknown",
+           "future": "in the future"},
+    "id": {"ago": "{n} {unit} yang lalu", "now": "baru saja", "unknown": "tanggal tidak diketahui",
+           "future": "di masa depan"},
+}
+LANGUAGES = tuple(_PHRASES)
 
-def relative_time(when: datetime | None, now: datetime | None = None) -> str:
-    """"6 hours ago"-style age, as the search page shows it."""
+
+def relative_time(when: datetime | None, now: datetime | None = None, lang: str = "en") -> str:
+    """"6 hours ago"-style age, as the search page shows it, in English or Indonesian."""
+    phrases, words = _PHRASES.get(lang, _PHRASES["en"]), _WORDS.get(lang, _WORDS["en"])
     if when is None:
-        return "date unknown"
+        return phrases["unknown"]
     now = now or datetime.now(timezone.utc)
     seconds = int((now - when).total_seconds())
-    if seconds < 0:
-        return "in the future"
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
-                       ("day", 86400), ("hour", 3600), ("minute", 60)):
+    if seconds < -300:  # a clock a few minutes apart is not "the future"
+        return phrases["future"]
+    for unit, size in _UNITS:
         if seconds >= size:
             count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+            singular, plural = words[unit]
+            return phrases["ago"].format(n=count, unit=singular if count == 1 else plural)
+    return phrases["now"]
 
 
 def card(title: str, source_name: str, published_at: datetime | None, credit: str | None,
@@ -27,12 +46,3 @@ def card(title: str, source_name: str, published_at: datetime | None, credit: st
     if credit:
         parts.append(credit)
     return " · ".join(parts)
-
-
-def parse_age(text: str) -> int:
-    """Days in "1y", "6m", "2w", "3d" (the search page's "not older than" window)."""
-    text = text.strip().lower()
-    units = {"d": 1, "w": 7, "m": 30, "y": 365}
-    if not text or text[-1] not in units or not text[:-1].isdigit():
-        raise ValueError(f"not an age like 1y, 6m, 2w or 3d: {text!r}")
-    return int(text[:-1]) * units[text[-1]]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -65,17 +66,41 @@ def admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.cleanup()
 
 
-@pytest.fixture(scope="session")
-def database_url(admin_url: str) -> Iterator[str]:
-    """A database of its own for this test session, dropped at the end."""
+@contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """A new empty database on the test server, dropped afterwards."""
     name = f"jpnews_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base, _, query = admin_url.partition("?")
     url = base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
-    yield url
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(admin_url: str) -> Iterator[str]:
+    """A database of its own for this test session, dropped at the end."""
+    with fresh_database(admin_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def search_db(admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database holding the invented articles of tests/search_articles.py, loaded through
+    `jpnews import` (normalise, dedup, store) as a user would load them. Read-only for tests."""
+    from search_articles import write
+
+    with fresh_database(admin_url) as url:
+        dump = write(tmp_path_factory.mktemp("search") / "articles.jsonl",
+                     datetime.now(timezone.utc))
+        done = run_jpnews("import", str(dump), "--database-url", url)
+        assert done.returncode == 0, done.stderr
+        assert "0 rejected" in done.stdout, done.stdout
+        yield url
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from crawler.text import clean_paragraphs, is_editor_note, strip_site_suffix
     ("© Reuters", "REUTERS"),
     ("© AP", "AP"),
     ("© Jiji Press", "JIJI"),
+    ("© AFP-JIJI", "AFP"),  # an AFP story distributed by Jiji
     ("©2024 GPlusMedia Inc.", "JAPANTODAY"),
     ("(c) Copyright Thomson Reuters 2024", "REUTERS"),
     ("© 2024 The Associated Press. All rights reserved.", "AP"),
