@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
                     '-word and -"a phrase" exclude. Japanese words match as substrings '
                     '(東京都 finds 東京都庁). Quote the whole query for the shell: '
                     "jpnews search '\"heavy rain\" Kyushu'.")
-    search.add_argument("query", nargs="+")
+    search.add_argument("query", nargs="+", help="the query; a leading -word needs `--` first")
     search.add_argument("--since", help="not older than: 24h, 3d, 2w, 6m, 1y (the default), "
                         "an ISO date, or 'any'")
     search.add_argument("--from", dest="date_from", metavar="DATE", help="from this ISO date")
@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--lang", help="article language: en, ja")
     search.add_argument("--agency", action="append", default=[],
                         help="credited agency: KYODO, JIJI, AFP, REUTERS, AP, ... (repeatable)")
-    search.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
+    search.add_argument("--sort", choices=("relevance", "newest"), default="relevance",
+                        help="relevance with a recency boost (default), or newest first")
     search.add_argument("--all-copies", action="store_true",
                         help="every matching article, not one per story")
     search.add_argument("--limit", default="10", help="results per page (1-100, default 10)")
@@ -100,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(handler=cmd_search)
 
     web = commands.add_parser("web", help="serve the search page and its JSON API")
-    web.add_argument("--host", default="127.0.0.1")
-    web.add_argument("--port", type=int, default=8080)
+    web.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only)")
+    web.add_argument("--port", type=int, default=8080, help="default 8080")
     web.add_argument("--database-url")
     web.set_defaults(handler=cmd_web)
 
@@ -464,10 +466,16 @@ def _print_results(result: Any, *, bold: bool) -> None:
     from crawler.present import relative_time
 
     request = result.request
-    unit = "stories" if request.collapse else "articles"
+    def counted(n: int, one: str, many: str) -> str:
+        return f"{n:,} {one if n == 1 else many}"
+
     shown = f"{request.offset + 1}-{request.offset + len(result.hits)} of " if result.hits else ""
-    print(f"{shown}{result.total} {unit} ({result.total_articles} articles) "
-          f"in {result.elapsed_ms:.0f} ms", file=sys.stderr)
+    if request.collapse:
+        total = (f"{counted(result.total, 'story', 'stories')} "
+                 f"({counted(result.total_articles, 'article', 'articles')})")
+    else:
+        total = counted(result.total, "article", "articles")
+    print(f"{shown}{total} in {result.elapsed_ms:.0f} ms", file=sys.stderr)
     for hit in result.hits:
         title = hit.title_marked.ansi() if bold else hit.title
         parts = [title, hit.source_name, relative_time(hit.dated_at, request.now)]

@@ -8,6 +8,7 @@ by the very pattern that re-checked them in the database.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -23,6 +24,12 @@ _SPACES = re.compile(r"\s+")
 # Where a snippet may start or end without cutting a word (English) or a clause (Japanese).
 _BREAK = re.compile(r"[\s、。，．！？」』）]")
 _STEMMER = snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """Snowball English stem of a lower-case word (news repeats its words: cached)."""
+    return _STEMMER.stemWord(word)
 
 # Latin letters and digits in their ASCII and full-width forms; a phrase's edge must not touch
 # one, so "rain" does not match inside "brain".
@@ -118,9 +125,12 @@ class Highlighter:
     def spans(self, text: str) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
         if self.stems:
+            # a word and its stem share their first letter (dying → die, happily → happili),
+            # so only words with a stem's first letter are stemmed
+            initials = {s[0] for s in self.stems if s}
             for match in _WORD.finditer(text):
                 word = unicodedata.normalize("NFKC", match.group(0)).lower()
-                if word in self.stems or _STEMMER.stemWord(word) in self.stems:
+                if word[0] in initials and (word in self.stems or stem(word) in self.stems):
                     found.append(match.span())
         for sub in self.substrings:
             start = text.find(sub)
