@@ -302,6 +302,89 @@ def test_the_migration_builds_the_document_for_existing_rows(admin_url: str) -> 
             before = conn.execute("SELECT count(*) FROM articles "
                                   "WHERE search @@ '''京都'''::tsquery").fetchone()[0]
         assert before == 0  # the old document kept 東京都庁で防災訓練 as one token
-        assert migrate(conn) == ["004_search.sql"]
+        assert migrate(conn) == ["004_search.sql", "005_search_index.sql"]
         assert titles(conn, "東京都") == ["東京都庁で防災訓練"]
         assert titles(conn, "訓練") == ["東京都庁で防災訓練"]
+
+
+# ---- the search index follows every write -----------------------------------------------------
+
+def _import(url: str, path: Any, records: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    done = run_jpnews("import", str(path), "--database-url", url)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_index_follows_new_text_stories_and_deletions(db: str, tmp_path: Any) -> None:
+    base = {"source": "japantoday", "language": "en", "published_at": "2026-12-01T09:00:00+09:00",
+            "crawled_at": "2026-12-01T01:00:00+00:00"}
+    ferry = ["A ferry operator in Hiroshima said it would add evening sailings to three islands "
+             "from next month, citing a rise in weekend visitors.",
+             "The company said fares would stay the same and that bookings open on Monday."]
+    first = {**base, "url": "https://japantoday.com/category/national/ferry-sailings",
+             "title": "Ferry operator adds evening sailings", "body": "\n\n".join(ferry)}
+    _import(db, tmp_path / "a.jsonl", [first])
+    with psycopg.connect(db) as conn:
+        assert titles(conn, "sailings", since="any") == ["Ferry operator adds evening sailings"]
+        assert titles(conn, "catamaran", since="any") == []
+
+    # a new version of the text: found by its new words, no longer by the words it lost
+    changed = {**first, "body": first["body"].replace("sailings", "catamaran trips")}
+    # a wire copy on another outlet joins the story; the index learns the story at once
+    copy = {**base, "source": "kyodo", "title": first["title"], "body": changed["body"],
+            "url": "https://english.kyodonews.net/news/2026/12/ab12cd34-ferry-sailings.html"}
+    _import(db, tmp_path / "b.jsonl", [changed, copy])
+    with psycopg.connect(db) as conn:
+        assert titles(conn, "catamaran", since="any") == ["Ferry operator adds evening sailings"]
+        assert run(conn, "catamaran", since="any").total_articles == 2
+        assert run(conn, "bookings", since="any", all_copies=True).total == 2
+        assert titles(conn, '"evening sailings to three"', since="any") == []
+        stale = conn.execute(
+            """SELECT count(*) FROM articles a JOIN article_search s ON s.article_id = a.id
+               WHERE s.story_id IS DISTINCT FROM a.story_id""").fetchone()[0]
+        assert stale == 0
+        conn.execute("DELETE FROM articles WHERE source = 'kyodo'")
+        assert run(conn, "catamaran", since="any").total_articles == 1
+
+
+def test_ranking_is_bounded_to_the_newest_matches(conn: psycopg.Connection, monkeypatch: Any) -> None:
+    import crawler.storage.search as engine
+
+    # "Sendai": a title match 50 hours old, a body match 30 hours old
+    ranked = ["Brain research center opens in Sendai",
+              "Kyushu farmers count losses after a week of rains"]
+    assert titles(conn, "Sendai") == ranked
+    monkeypatch.setattr(engine, "RANKED_MATCHES", 1)  # only the newest match is ranked
+    result = run(conn, "Sendai")
+    assert [h.title for h in result.hits] == ranked[::-1]
+    assert result.total_articles == 2 and result.hits[1].score == 0.0
+
+
+PAIR_TEXTS = [
+    "The fiscal year ends in March.", "(Fiscal year) figures", "fiscal, year", "fiscal years",
+    "FISCAL\nYEAR", "ｆｉｓｃａｌ　ｙｅａｒ", "the fiscal-year budget", "x-fiscal year", "éfiscal year",
+    "fiscal yearly", "fiscal year's end", "fiscal 年 year", "会計fiscal year", "fiscal year東京",
+    "heavy rain", "heavy rains", "heavy-rain", "heavy  rain", "brain train", "heavy\train",
+    "per-capita rain", "rain.heavy rain", "ＪＲ東日本 announced", "JR announced",
+]
+
+
+@pytest.mark.parametrize("phrase", ["fiscal year", "heavy rain", "JR announced", "Year ends",
+                                    "capita rain"])
+def test_a_two_word_phrase_from_the_index_equals_the_text_check(conn: psycopg.Connection,
+                                                                phrase: str) -> None:
+    # a quoted phrase of two plain words is answered by its word-pair lexeme alone, without
+    # the check on the text: the two must agree on every text
+    from crawler.query import parse
+    from crawler.snippets import phrase_pattern
+    from crawler.storage.search import word_pairs
+
+    (pair,) = word_pairs(parse(f'"{phrase}"').terms[0])
+    rows = conn.execute(
+        """SELECT t, jpnews_search_document(t, '') @@ quote_literal(%s)::tsquery,
+                  t ~* %s
+           FROM unnest(%s::text[]) AS t""",
+        (pair, phrase_pattern(phrase), PAIR_TEXTS)).fetchall()
+    assert [(t, by_index) for t, by_index, by_text in rows if by_index != by_text] == []
+    assert any(by_text for _, _, by_text in rows)

@@ -12,7 +12,12 @@ How a query runs:
   found wherever it is, past tsvector's position limit (16,383) too;
 * ranking is `ts_rank` (title weight 1.0, body 0.4, normalised by document length) times a
   recency boost of `1 + 2^(-age in days / 7)`: a story of today counts double, one a week old
-  1.5 times, an old one once. `sort="newest"` orders by time instead;
+  1.5 times, an old one once. Ranking reads each candidate's whole document, so it is bounded:
+  the `RANKED_MATCHES` newest matches are ranked, and any older ones follow them newest first.
+  A query matching fewer articles (in its window, after its filters) is ranked exactly; one
+  matching more, such as a single common word, is ranked over its recent matches, which is
+  where a news search's answer is. Counts and facets always cover every match.
+  `sort="newest"` orders by time instead;
 * articles of one story (the same wire story on several outlets, crawler/storage/stories.py)
   collapse into their best-ranked member, which lists the others as copies.
 
@@ -21,7 +26,9 @@ Every value is a bound parameter; the SQL text is assembled from fixed fragments
 
 from __future__ import annotations
 
+import re
 import time as clock
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Literal
@@ -34,6 +41,8 @@ from crawler.sources import SOURCES
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
+RANKED_MATCHES = 1_000
+"""How many of a query's newest matches are ranked by relevance (see the module's docstring)."""
 STATEMENT_TIMEOUT_MS = 10_000
 FACET_TIMEZONE = "Asia/Tokyo"
 """Days of the per-day counts are Japanese calendar days: the outlets publish on JST."""
@@ -145,19 +154,37 @@ def cjk_tsquery(word: str) -> str:
     return " & ".join(f"'{g}'" for g in grams)
 
 
+_PLAIN_WORDS = re.compile(r"[0-9a-z]+(?: [0-9a-z]+)+")
+
+
+def word_pairs(term: Term) -> list[str]:
+    """The word-pair lexemes of a quoted phrase of plain Latin words (migration 005's
+    `jpnews_word_pairs`): 'fiscal year' for "Fiscal Year"; none for any other term."""
+    if not term.phrase:
+        return []
+    words = unicodedata.normalize("NFKC", term.text).lower()
+    if not _PLAIN_WORDS.fullmatch(words):
+        return []
+    split = words.split(" ")
+    return [f"{a} {b}" for a, b in zip(split, split[1:], strict=False)]
+
+
 def _term_tsquery(term: Term, english: dict[str, str]) -> str | None:
     """The lexemes every match of the term has (None: nothing to look up in the index)."""
     parts = [cjk_tsquery(p.text) if p.cjk else english.get(p.text, "") for p in term.pieces]
-    parts = [p for p in parts if p]
+    parts = [p for p in parts if p] + [f"'{pair}'" for pair in dict.fromkeys(word_pairs(term))]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else " & ".join(f"( {p} )" for p in parts)
 
 
 def _term_needs_text(term: Term) -> bool:
-    """Whether lexemes alone may give a false match: phrases (order, exact form), Japanese
-    words of three characters or more (bigrams in another order)."""
-    return term.phrase or any(p.cjk and len(p.text) > 2 for p in term.pieces)
+    """Whether lexemes alone may give a false match: phrases (order, exact form) other than
+    two plain words, which their word-pair lexeme matches exactly; Japanese words of three
+    characters or more (bigrams in another order)."""
+    if term.phrase:
+        return len(word_pairs(term)) != 1
+    return any(p.cjk and len(p.text) > 2 for p in term.pieces)
 
 
 def _text_check(term: Term, params: _Params) -> str:
@@ -178,6 +205,8 @@ class Compiled:
     """'' when no term has lexemes (a phrase of stop words only): the text checks decide."""
     conditions: tuple[str, ...]
     notes: tuple[str, ...]
+    reads_text: bool = False
+    """Whether a condition reads the article's title and body (phrases, long Japanese words)."""
 
 
 def compile_query(query: Query, english: dict[str, str], params: _Params) -> Compiled:
@@ -202,7 +231,7 @@ def compile_query(query: Query, english: dict[str, str], params: _Params) -> Com
         if any(_term_needs_text(term) or lexemes is None for term, lexemes in kept):
             conditions.append("(" + " OR ".join(
                 _text_check(term, params) if _term_needs_text(term)
-                else f"a.search @@ {params.add(lexemes)}::tsquery"
+                else f"s.document @@ {params.add(lexemes)}::tsquery"
                 for term, lexemes in kept) + ")")
     if not wanted and not conditions:
         raise QueryError("the query has only common words (" + ", ".join(ignored)
@@ -216,13 +245,14 @@ def compile_query(query: Query, english: dict[str, str], params: _Params) -> Com
         else:
             ignored.append("-" + term.text)
     if not wanted:  # the index cannot look up "not X" alone: the exclusions become checks
-        conditions += [f"NOT a.search @@ {params.add(u)}::tsquery" for u in unwanted]
+        conditions += [f"NOT s.document @@ {params.add(u)}::tsquery" for u in unwanted]
         unwanted = []
     notes = list(query.notes)
     if ignored:
         notes.append("common words ignored: " + ", ".join(ignored))
     tsquery = " & ".join([*(f"( {w} )" for w in wanted), *(f"!( {u} )" for u in unwanted)])
-    return Compiled(tsquery, tuple(conditions), tuple(notes))
+    reads_text = any(_term_needs_text(t) for t in (*query.terms, *query.excluded))
+    return Compiled(tsquery, tuple(conditions), tuple(notes), reads_text)
 
 
 def english_lexemes(conn: psycopg.Connection, query: Query) -> dict[str, str]:
@@ -241,17 +271,17 @@ def english_lexemes(conn: psycopg.Connection, query: Query) -> dict[str, str]:
 def _filters(request: SearchRequest, params: _Params) -> list[str]:
     where = []
     if request.since:
-        where.append(f"a.dated_at >= {params.add(request.since)}")
+        where.append(f"s.dated_at >= {params.add(request.since)}")
     if request.until:
-        where.append(f"a.dated_at < {params.add(request.until)}")
+        where.append(f"s.dated_at < {params.add(request.until)}")
     if request.sources:
-        where.append(f"a.source = ANY({params.add(list(request.sources))})")
+        where.append(f"s.source = ANY({params.add(list(request.sources))})")
     if request.group:
-        where.append(f"a.source_group = {params.add(request.group)}")
+        where.append(f"s.source_group = {params.add(request.group)}")
     if request.language:
-        where.append(f"a.language = {params.add(request.language)}")
+        where.append(f"s.language = {params.add(request.language)}")
     if request.agencies:
-        where.append(f"a.credit_agency = ANY({params.add(list(request.agencies))})")
+        where.append(f"s.credit_agency = ANY({params.add(list(request.agencies))})")
     return where
 
 
@@ -260,6 +290,10 @@ def search(conn: psycopg.Connection, request: SearchRequest) -> SearchResult:
     started = clock.perf_counter()
     with conn.transaction():
         conn.execute(f"SET LOCAL statement_timeout = {int(STATEMENT_TIMEOUT_MS)}")
+        # A query word in a third of the articles makes a sequential scan look cheaper than
+        # the GIN index to the planner, but such a scan de-TOASTs every document to test it:
+        # several times slower than the bitmap scan, which reads no document at all.
+        conn.execute("SET LOCAL enable_seqscan = off")
         english = english_lexemes(conn, request.query)
         params = _Params()
         compiled = compile_query(request.query, english, params)
@@ -277,50 +311,74 @@ def search(conn: psycopg.Connection, request: SearchRequest) -> SearchResult:
 def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
          params: _Params) -> tuple[list[tuple[int, float]], int, int, tuple, tuple]:
     where = _filters(request, params)
-    now = params.add(request.now)
     if compiled.tsquery:
         tsquery = params.add(compiled.tsquery)
-        where.insert(0, f"a.search @@ {tsquery}::tsquery")
-        rank = f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', a.search, {tsquery}::tsquery, 1)"
+        where.insert(0, f"s.document @@ {tsquery}::tsquery")
+        rank = f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', s.document, {tsquery}::tsquery, 1)"
     else:
         rank = "1.0"
     where += compiled.conditions
-    if request.sort == "newest":
-        score, order = "0.0", "dated_at DESC, id DESC"
-    else:
-        score = (f"{rank} * (1 + power(2, -greatest(extract(epoch FROM {now}::timestamptz "
-                 f"- a.dated_at), 0) / 604800.0))")
-        order = "score DESC, dated_at DESC, id DESC"
-    ranked = (f"SELECT DISTINCT ON (story) * FROM hits ORDER BY story, {order}"
-              if request.collapse else "SELECT * FROM hits")
+    # the text checks read the article's title and body; nothing else needs the wide row
+    join = "JOIN articles a ON a.id = s.article_id" if compiled.reads_text else ""
+    # Relevance reads each candidate's document, so only the `RANKED_MATCHES` newest matches
+    # are candidates (none when sorting by time); the page takes the best-ranked candidates
+    # first (one per story when collapsing), then, only when it reaches past them, the older
+    # matches newest first. Every join is on a primary key: the plan cannot go quadratic when
+    # the planner misjudges how many articles a bigram matches.
+    ranked = 0 if request.sort == "newest" else RANKED_MATCHES
+    now = params.add(request.now)
+    boost = (f"(1 + power(2, -greatest(extract(epoch FROM {now}::timestamptz - c.dated_at), 0)"
+             " / 604800.0))")
+    cutoff, limit, offset = (params.add(ranked), params.add(request.limit),
+                             params.add(request.offset))
+    one = "DISTINCT ON (story)" if request.collapse else ""
+    by_story = "story, " if request.collapse else ""
     tz = params.add(FACET_TIMEZONE)
     facets = f""",
         (SELECT coalesce(json_agg(json_build_array(source, n) ORDER BY n DESC, source),
                          '[]')
-         FROM (SELECT source, count(*) AS n FROM hits GROUP BY source) s),
+         FROM (SELECT source, count(*) AS n FROM hits GROUP BY source) per_source),
         (SELECT coalesce(json_agg(json_build_array(day, n) ORDER BY day), '[]')
          FROM (SELECT (dated_at AT TIME ZONE {tz})::date AS day, count(*) AS n
-               FROM hits GROUP BY 1) d)""" if request.facets else ", NULL, NULL"
+               FROM hits GROUP BY 1) per_day)""" if request.facets else ", NULL, NULL"
+    total = "count(DISTINCT story)" if request.collapse else "count(*)"
     sql = f"""
         WITH hits AS MATERIALIZED (
-            SELECT a.id, coalesce(a.story_id, -a.id) AS story, a.source, a.dated_at,
-                   {score} AS score
-            FROM articles a WHERE {' AND '.join(where)}
-        ), ranked AS MATERIALIZED ({ranked})
+            SELECT s.article_id AS id, coalesce(s.story_id, -s.article_id) AS story, s.source,
+                   s.dated_at, row_number() OVER (ORDER BY s.dated_at DESC, s.article_id DESC)
+                   AS recency
+            FROM article_search s {join} WHERE {' AND '.join(where)}
+        ), candidates AS MATERIALIZED (
+            SELECT c.id, c.story, c.dated_at,
+                   (SELECT {rank} FROM article_search s WHERE s.article_id = c.id) * {boost}
+                   AS score
+            FROM hits c WHERE c.recency <= {cutoff}
+        ), best AS MATERIALIZED (
+            SELECT {one} id, dated_at, score FROM candidates
+            ORDER BY {by_story}score DESC, dated_at DESC, id DESC
+        ), older AS (
+            SELECT id, dated_at, 0.0 AS score
+            FROM (SELECT {one} id, dated_at, recency FROM hits
+                  ORDER BY {by_story}recency) first_of_story
+            WHERE recency > {cutoff}
+              AND (SELECT count(*) FROM best) < {offset} + {limit}
+        )
         SELECT
-            (SELECT coalesce(json_agg(json_build_array(id, score) ORDER BY n), '[]')
-             FROM (SELECT id, score, row_number() OVER (ORDER BY {order}) AS n FROM ranked
-                   ORDER BY {order} LIMIT {params.add(request.limit)}
-                   OFFSET {params.add(request.offset)}) p),
-            (SELECT count(*) FROM ranked),
+            (SELECT coalesce(json_agg(json_build_array(id, score) ORDER BY part, score DESC,
+                                      dated_at DESC, id DESC), '[]')
+             FROM (SELECT * FROM (SELECT 0 AS part, * FROM best
+                                  UNION ALL SELECT 1, * FROM older) both_parts
+                   ORDER BY part, score DESC, dated_at DESC, id DESC
+                   LIMIT {limit} OFFSET {offset}) page),
+            (SELECT {total} FROM hits),
             (SELECT count(*) FROM hits){facets}"""
     page, total, total_articles, by_source, by_day = conn.execute(sql, params.values).fetchone()
     names = {s.id: s.name for s in SOURCES.values()}
-    if by_source:
-        names.update(dict(conn.execute(
-            "SELECT DISTINCT ON (source) source, source_name FROM articles "
-            "WHERE source = ANY(%s) AND NOT source = ANY(%s)",
-            ([s for s, _ in by_source], list(names))).fetchall()))
+    unregistered = [s for s, _ in by_source or () if s not in names]  # imported from elsewhere
+    for source in unregistered:
+        row = conn.execute("SELECT source_name FROM articles WHERE source = %s LIMIT 1",
+                           (source,)).fetchone()
+        names[source] = row[0] if row and row[0] else source
     return ([(int(i), float(s)) for i, s in page], int(total), int(total_articles),
             tuple((s, names.get(s, s), int(n)) for s, n in by_source or ()),
             tuple((date.fromisoformat(d), int(n)) for d, n in by_day or ()))
