@@ -214,7 +214,8 @@ def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
         f"| normalise | {normalize / per:.2f} |",
         f"| dedup (fingerprint, MinHash, LSH keys) | {dedup / per:.2f} |",
         f"| store (COPY + upsert + story matching, client side) | {store / per:.2f} |",
-        f"| store wall time incl. Postgres | {full.get('jpnews/wall_ms/store', 0) / per:.2f} |",
+        "| store wall time incl. Postgres (writer thread, overlaps the crawl) | "
+        f"{full.get('jpnews/wall_ms/store', 0) / per:.2f} |",
         f"| keep the raw page (gzip + insert, client side) | {pages / per:.2f} |",
         f"| raw page wall time incl. Postgres | "
         f"{full.get('jpnews/wall_ms/store_pages', 0) / per:.2f} |",

@@ -1,6 +1,10 @@
 """Store pipeline: articles into Postgres in batches, and one `crawl_runs` row per crawl.
 
-Batches go in on a timer as well as by size, so a slow polite crawl lands as it goes. A database
+Batches go in on a timer as well as by size, so a slow polite crawl lands as it goes. A batch is
+written by a thread of its own while the crawl goes on parsing the next one: most of a write is
+Postgres' work (the search document, story matching), which then runs on the other core instead
+of stalling the crawl. One batch at most is in flight and the next flush waits for it, so
+batches land in order and memory stays bounded. A database
 outage is retried with back-off and the batch kept in memory meanwhile (each batch is one
 transaction, so nothing is ever half-written); if the database is still gone when the crawl
 closes, the articles not stored are written to a JSON-lines spill file named in the log, never
@@ -11,7 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -72,6 +78,9 @@ class StorePipeline:
         self.retry_at = 0.0
         self.backoff = 0.0
         self.timeout = 10.0
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jpnews-store")
+        self.in_flight: tuple[list[Article], Future[None]] | None = None
+        self.lock = threading.Lock()  # stats, result and spill file, shared with the writer
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -121,23 +130,57 @@ class StorePipeline:
         While the database is down the crawl goes on; only one attempt per back-off period
         blocks it, and the buffer beyond JPNEWS_STORE_MAX_BUFFER goes to the spill file.
         """
+        self._finish_in_flight()
         if not final and time.monotonic() < self.retry_at:
             self._bound_buffer()
             return
         if self.pages and not self._write_pages(final) and not final:
-            self.backoff = min(self.backoff * 2, 60.0) if self.backoff else 1.0
-            self.retry_at = time.monotonic() + self.backoff
-            self._bound_buffer()
+            self._back_off()
+            return
+        if not final:
+            if self.buffer:
+                batch = self.buffer[: self.batch_size]
+                del self.buffer[: len(batch)]
+                self.in_flight = (batch, self.writer.submit(self._store, batch))
             return
         while self.buffer:
             batch = self.buffer[: self.batch_size]
-            if not self._write_with_retries(batch, attempts=self.retries + 1 if final else 1):
-                self.backoff = min(self.backoff * 2, 60.0) if self.backoff else 1.0
-                self.retry_at = time.monotonic() + self.backoff
-                self._bound_buffer()
+            if not self._write_with_retries(batch, attempts=self.retries + 1):
+                self._back_off()
                 return
             self.backoff = 0.0
             del self.buffer[: len(batch)]
+
+    def _finish_in_flight(self) -> None:
+        """Wait for the batch the writer has; after an outage it goes back to the buffer's
+        front, in order, and the store backs off."""
+        if self.in_flight is None:
+            return
+        batch, future = self.in_flight
+        self.in_flight = None
+        try:
+            future.result()
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the batch is not lost
+            if not (isinstance(exc, psycopg.Error) and is_outage(exc)):
+                log.error("could not store %d articles: %s: %s", len(batch),
+                          type(exc).__name__, _one_line(exc))
+                self._spill(batch, why="not stored")
+                return
+            self._count("jpnews/store/failed_batches")
+            log.error("could not store %d articles: %s", len(batch), _one_line(exc))
+            self.buffer[:0] = batch
+            self._back_off()
+            return
+        self.backoff = 0.0
+
+    def _back_off(self) -> None:
+        self.backoff = min(self.backoff * 2, 60.0) if self.backoff else 1.0
+        self.retry_at = time.monotonic() + self.backoff
+        self._bound_buffer()
+
+    def _count(self, key: str, value: float = 1) -> None:
+        with self.lock:
+            self.stats.inc_value(key, value)
 
     def _write_pages(self, final: bool) -> bool:
         """Store the buffered raw pages; False while the database is unreachable.
@@ -185,7 +228,7 @@ class StorePipeline:
             except psycopg.Error as exc:
                 if not is_outage(exc):
                     raise
-                self.stats.inc_value("jpnews/store/failed_batches")
+                self._count("jpnews/store/failed_batches")
                 log.error("could not store %d articles (attempt %d of %d): %s", len(batch),
                           attempt, attempts, _one_line(exc))
                 if attempt < attempts:
@@ -209,18 +252,24 @@ class StorePipeline:
             self._store(batch[:middle])
             self._store(batch[middle:])
             return
-        self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
-        self.stats.inc_value("jpnews/cpu_ms/store", (time.thread_time() - cpu_started) * 1000)
-        self.result += written
-        for name in ("new", "updated", "refreshed", "unchanged", "duplicates"):
-            self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
+        with self.lock:
+            self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
+            self.stats.inc_value("jpnews/cpu_ms/store",
+                                 (time.thread_time() - cpu_started) * 1000)
+            self.result += written
+            for name in ("new", "updated", "refreshed", "unchanged", "duplicates"):
+                self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
 
     def _set_aside(self, article: Article, exc: psycopg.Error) -> None:
-        self.stats.inc_value("jpnews/store/refused_rows")
+        self._count("jpnews/store/refused_rows")
         log.error("the database refused %s: %s", article.url, _one_line(exc))
         self._spill([article], why="refused by the database")
 
     def _spill(self, articles: list[Article], why: str = "database unavailable") -> None:
+        with self.lock:
+            self._spill_locked(articles, why)
+
+    def _spill_locked(self, articles: list[Article], why: str) -> None:
         if self.spill_path is None:
             folder = data_dir() / "spill"
             folder.mkdir(parents=True, exist_ok=True)
@@ -239,6 +288,12 @@ class StorePipeline:
         try:
             self.flush(final=True)
         finally:
+            self.writer.shutdown(wait=True)
+            if self.in_flight is not None:  # flush failed before it could collect it
+                batch, future = self.in_flight
+                self.in_flight = None
+                if future.exception() is not None:
+                    self.buffer[:0] = batch
             if self.buffer:
                 self._spill(self.buffer)
                 self.buffer = []

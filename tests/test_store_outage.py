@@ -121,12 +121,15 @@ def test_outage_keeps_batches_and_stores_them_when_back(
     pipeline = _pipeline(url, tmp_path, monkeypatch)
     articles = _articles(12)
     for article in articles[:5]:
-        pipeline.process_item(article)
+        pipeline.process_item(article)  # a full batch goes to the writer thread
+    pipeline.flush()  # waits for the batch in flight
     assert _count(db) == 5
     proxy.cut()
     for article in articles[5:]:
-        pipeline.process_item(article)  # flushes fail; the items stay buffered
+        pipeline.process_item(article)
+    pipeline.flush()  # the batch in flight failed: back in the buffer, in order
     assert _count(db) == 5 and len(pipeline.buffer) == 7
+    assert [a.canonical_url for a in pipeline.buffer] == [a.canonical_url for a in articles[5:]]
     proxy.restore()
     pipeline.retry_at = 0.0  # the back-off has passed
     pipeline.close_spider()
@@ -142,6 +145,7 @@ def test_database_still_down_at_close_spills_everything_unstored(
     articles = _articles(8)
     for article in articles[:5]:
         pipeline.process_item(article)
+    pipeline.flush()  # the first batch has landed
     proxy.cut()
     changed = dataclasses.replace(articles[0], body="A changed body. " * 20, content_hash="new")
     for article in [*articles[5:], changed]:
@@ -169,3 +173,21 @@ def test_a_row_the_database_refuses_is_set_aside_alone(
     assert pipeline.stats.get_value("jpnews/store/refused_rows") == 1
     spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
     assert [a["canonical_url"] for a in spilled] == [huge_url]
+
+
+def test_a_batch_that_fails_unexpectedly_is_spilled_not_lost(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline = _pipeline(db, tmp_path, monkeypatch)
+    assert pipeline.store is not None
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug in the store")
+
+    monkeypatch.setattr(pipeline.store, "write", broken)
+    articles = _articles(5)
+    for article in articles:
+        pipeline.process_item(article)  # the batch goes to the writer thread, which fails
+    pipeline.close_spider()
+    assert pipeline.spill_path is not None
+    spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
+    assert [a["canonical_url"] for a in spilled] == [a.canonical_url for a in articles]
