@@ -41,7 +41,7 @@ from crawler.sources import SOURCES
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-RANKED_MATCHES = 1_000
+RANKED_MATCHES = 500
 """How many of a query's newest matches are ranked by relevance (see the module's docstring)."""
 STATEMENT_TIMEOUT_MS = 10_000
 FACET_TIMEZONE = "Asia/Tokyo"
