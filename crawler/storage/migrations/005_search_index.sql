@@ -97,6 +97,13 @@ CREATE TRIGGER articles_search_update AFTER UPDATE ON articles
     REFERENCING OLD TABLE AS before NEW TABLE AS after
     FOR EACH STATEMENT EXECUTE FUNCTION jpnews_search_rows_changed();
 
+-- What lexemes cannot decide (a Japanese word of three characters or more, a longer phrase)
+-- is checked on the article's title and body, once per matching article. Keep the body in the
+-- row (compressed if need be; other wide columns leave the row first) rather than in TOAST, so
+-- the check reads one heap page instead of the TOAST index and its chunks. New and rewritten
+-- rows only; the check is right either way.
+ALTER TABLE articles ALTER COLUMN body SET STORAGE MAIN;
+
 -- Existing articles, then the old column: its document was computed a second time per write.
 INSERT INTO article_search (article_id, story_id, source, source_group, language, credit_agency,
                             dated_at, document)
