@@ -106,6 +106,9 @@ def test_or_and_exclusions(conn: psycopg.Connection) -> None:
         "Kyushu farmers count losses after a week of rains"]
     assert titles(conn, "東京 -都庁") == ["修学旅行、東京から京都へ 新幹線で移動する中学校が増加"]
     assert titles(conn, "大雨 -鹿児島県") == []
+    # an OR of a term checked on the text and one looked up in the index
+    assert set(titles(conn, '東京都庁 OR "heavy rains"')) == {
+        "東京都庁の展望室、改装終え再開", "Kyushu farmers count losses after a week of rains"}
 
 
 # ---- stories, filters, order, paging, facets ------------------------------------------------

@@ -207,6 +207,9 @@ class Compiled:
     notes: tuple[str, ...]
     reads_text: bool = False
     """Whether a condition reads the article's title and body (phrases, long Japanese words)."""
+    reads_document: bool = False
+    """Whether a condition tests the search document (an OR of a checked and a looked-up
+    term, exclusions without a wanted word): such conditions need the search row."""
 
 
 def compile_query(query: Query, english: dict[str, str], params: _Params) -> Compiled:
@@ -216,6 +219,7 @@ def compile_query(query: Query, english: dict[str, str], params: _Params) -> Com
     wanted: list[str] = []  # tsquery parts every match has
     unwanted: list[str] = []  # tsquery parts no match has
     conditions: list[str] = []
+    reads_document = False
     for group in query.groups:
         kept = []
         for term in group:
@@ -229,6 +233,7 @@ def compile_query(query: Query, english: dict[str, str], params: _Params) -> Com
         if all(lexemes is not None for _, lexemes in kept):
             wanted.append(" | ".join(f"( {lexemes} )" for _, lexemes in kept))
         if any(_term_needs_text(term) or lexemes is None for term, lexemes in kept):
+            reads_document |= not all(_term_needs_text(term) for term, _ in kept)
             conditions.append("(" + " OR ".join(
                 _text_check(term, params) if _term_needs_text(term)
                 else f"s.document @@ {params.add(lexemes)}::tsquery"
@@ -245,6 +250,7 @@ def compile_query(query: Query, english: dict[str, str], params: _Params) -> Com
         else:
             ignored.append("-" + term.text)
     if not wanted:  # the index cannot look up "not X" alone: the exclusions become checks
+        reads_document |= bool(unwanted)
         conditions += [f"NOT s.document @@ {params.add(u)}::tsquery" for u in unwanted]
         unwanted = []
     notes = list(query.notes)
@@ -252,7 +258,7 @@ def compile_query(query: Query, english: dict[str, str], params: _Params) -> Com
         notes.append("common words ignored: " + ", ".join(ignored))
     tsquery = " & ".join([*(f"( {w} )" for w in wanted), *(f"!( {u} )" for u in unwanted)])
     reads_text = any(_term_needs_text(t) for t in (*query.terms, *query.excluded))
-    return Compiled(tsquery, tuple(conditions), tuple(notes), reads_text)
+    return Compiled(tsquery, tuple(conditions), tuple(notes), reads_text, reads_document)
 
 
 def english_lexemes(conn: psycopg.Connection, query: Query) -> dict[str, str]:
@@ -318,7 +324,7 @@ def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
     else:
         rank = "1.0"
     order_recent = "row_number() OVER (ORDER BY dated_at DESC, id DESC) AS recency"
-    if compiled.reads_text and not any("s.document" in c for c in compiled.conditions):
+    if compiled.reads_text and not compiled.reads_document:
         # The text checks read the article rows: fetched through one sorted list of ids (one
         # walk of the primary key), which costs a third less than a probe per match.
         matches = f"""
