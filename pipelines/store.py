@@ -127,8 +127,10 @@ class StorePipeline:
     def flush(self, *, final: bool = False) -> None:
         """Write what is buffered; on failure keep it and try again after a back-off.
 
-        While the database is down the crawl goes on; only one attempt per back-off period
-        blocks it, and the buffer beyond JPNEWS_STORE_MAX_BUFFER goes to the spill file.
+        While the database is down the crawl goes on: a batch goes to the writer thread once
+        per back-off period (the next flush collects it, back into the buffer if it failed), and
+        the buffer beyond JPNEWS_STORE_MAX_BUFFER goes to the spill file. The final flush
+        writes what is left in this thread, with retries.
         """
         self._finish_in_flight()
         if not final and time.monotonic() < self.retry_at:
@@ -266,19 +268,16 @@ class StorePipeline:
         self._spill([article], why="refused by the database")
 
     def _spill(self, articles: list[Article], why: str = "database unavailable") -> None:
-        with self.lock:
-            self._spill_locked(articles, why)
-
-    def _spill_locked(self, articles: list[Article], why: str) -> None:
-        if self.spill_path is None:
-            folder = data_dir() / "spill"
-            folder.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            self.spill_path = folder / f"{self.spider_name}-{stamp}.jsonl"
-        with self.spill_path.open("a", encoding="utf-8") as out:
-            for article in articles:
-                out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
-        self.stats.inc_value("jpnews/store/spilled", len(articles))
+        with self.lock:  # the writer thread spills refused rows
+            if self.spill_path is None:
+                folder = data_dir() / "spill"
+                folder.mkdir(parents=True, exist_ok=True)
+                stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                self.spill_path = folder / f"{self.spider_name}-{stamp}.jsonl"
+            with self.spill_path.open("a", encoding="utf-8") as out:
+                for article in articles:
+                    out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+            self.stats.inc_value("jpnews/store/spilled", len(articles))
         log.error("%s: %d articles saved to %s (JSON lines of the article schema)", why,
                   len(articles), self.spill_path)
 

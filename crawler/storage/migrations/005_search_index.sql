@@ -113,6 +113,10 @@ FROM articles
 ON CONFLICT (article_id) DO NOTHING;
 DROP INDEX IF EXISTS articles_search_idx;
 ALTER TABLE articles DROP COLUMN IF EXISTS search;
+-- 004's indexes for the window and the group on `articles`: searches filter `article_search`
+-- now, and every write would keep them for nothing.
+DROP INDEX IF EXISTS articles_dated_idx;
+DROP INDEX IF EXISTS articles_group_dated_idx;
 
 -- The GIN index is the table's only index besides its key, on purpose: the window and the
 -- filters are tested on the rows the GIN index finds, and with an index on the time the
