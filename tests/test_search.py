@@ -6,6 +6,7 @@ that builds the search document for rows stored before it existed."""
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -67,6 +68,14 @@ def test_full_width_and_half_width_forms_are_one(conn: psycopg.Connection) -> No
     assert [h.title for h in hits] == ["Brain research center opens in Sendai"]
     assert "<mark>ＮＨＫ</mark>" in hits[0].snippet.html()
     assert titles(conn, '"nhk would film"') == ["Brain research center opens in Sendai"]
+
+
+def test_four_and_five_character_words_are_exact(conn: psycopg.Connection) -> None:
+    trip = titles(conn, "修学旅行")
+    assert len(trip) == 1 and trip[0].startswith("修学旅行、東京から京都へ")
+    assert titles(conn, "中学旅行") == []  # 中学, 学旅 and 旅行 are all in that article
+    assert titles(conn, "学校が多く") == trip
+    assert titles(conn, "中学校が多") == []  # so are 中学校が and 学校が多
 
 
 def test_a_japanese_word_past_the_position_limit(conn: psycopg.Connection) -> None:
@@ -308,6 +317,7 @@ def test_the_migration_builds_the_document_for_existing_rows(admin_url: str) -> 
         assert migrate(conn) == [name for name, _ in migrations() if name >= "004"]
         assert titles(conn, "東京都") == ["東京都庁で防災訓練"]
         assert titles(conn, "訓練") == ["東京都庁で防災訓練"]
+        assert titles(conn, "防災訓練") == ["東京都庁で防災訓練"]  # 006's four-grams
 
 
 # ---- the search index follows every write -----------------------------------------------------
@@ -407,3 +417,14 @@ def test_no_match_across_the_title_and_the_body(db: str, tmp_path: Any) -> None:
         assert titles(conn, "東京都", since="any") == []
         assert titles(conn, '"東京 都庁"', since="any") == []
         assert titles(conn, "都庁", since="any") == ["防災会議に出席した東京"]
+
+
+def test_the_longest_document_fits_a_tsvector(db: str) -> None:
+    # 60,000 random kanji: every bigram and four-gram distinct, the worst case for tsvector's
+    # 1 MB; the document reads the first 30,000 characters of a field
+    rng = random.Random(7)
+    body = "".join(chr(rng.randrange(0x4E00, 0x9FA0)) for _ in range(60_000))
+    with psycopg.connect(db) as conn:
+        lexemes, = conn.execute("SELECT length(jpnews_search_document('t', %s))",
+                                (body,)).fetchone()
+    assert lexemes > 50_000
