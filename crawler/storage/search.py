@@ -185,13 +185,19 @@ def _term_tsquery(term: Term, english: dict[str, str]) -> str | None:
     return parts[0] if len(parts) == 1 else " & ".join(f"( {p} )" for p in parts)
 
 
+def _cjk_needs_check(word: str) -> bool:
+    """Whether a Japanese word's lexemes may occur without the word (three characters, or
+    five and more: their n-grams in another order)."""
+    return len(word) not in (1, 2, QUADGRAM)
+
+
 def _term_needs_text(term: Term) -> bool:
     """Whether lexemes alone may give a false match: phrases (order, exact form) other than
     two plain words, which their word-pair lexeme matches exactly; Japanese words of three
     characters or of five or more (their n-grams in another order)."""
     if term.phrase:
         return len(word_pairs(term)) != 1
-    return any(p.cjk and len(p.text) not in (1, 2, QUADGRAM) for p in term.pieces)
+    return any(p.cjk and _cjk_needs_check(p.text) for p in term.pieces)
 
 
 def _text_check(term: Term, params: _Params) -> str:
@@ -200,7 +206,7 @@ def _text_check(term: Term, params: _Params) -> str:
         return f"(a.title ~* {pattern} OR a.body ~* {pattern})"
     checks = []
     for piece in term.pieces:
-        if piece.cjk and len(piece.text) not in (1, 2, QUADGRAM):
+        if piece.cjk and _cjk_needs_check(piece.text):
             word = params.add(piece.text)
             checks.append(f"(strpos(a.title, {word}) > 0 OR strpos(a.body, {word}) > 0)")
     return " AND ".join(checks)
