@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -428,3 +429,36 @@ def test_the_longest_document_fits_a_tsvector(db: str) -> None:
         lexemes, = conn.execute("SELECT length(jpnews_search_document('t', %s))",
                                 (body,)).fetchone()
     assert lexemes > 50_000
+
+
+def test_the_update_trigger_plans_each_write_for_its_size(db: str, tmp_path: Any) -> None:
+    # PL/pgSQL would keep the plan the trigger's statement got on its first call, here a
+    # one-row update: a nested loop that reads a transition table again for every row of the
+    # other, which a 200-article batch paid with a second of CPU (migration 007)
+    _import(db, tmp_path / "a.jsonl", [{
+        "source": "japantoday", "language": "en", "title": f"Harbour ferry timetable {i}",
+        "url": f"https://japantoday.com/category/national/ferry-timetable-{i}",
+        "published_at": "2026-12-01T09:00:00+09:00", "crawled_at": "2026-12-01T01:00:00+00:00",
+        "body": f"The harbour operator moved sailing number {i} of its winter timetable to an "
+                f"earlier slot, citing {i * 7} complaints about late arrivals on the route.\n\n"
+                f"Pier {i % 9} will close for repairs in February, the company said on "
+                f"Tuesday, and passengers will board from a temporary pontoon nearby."}
+        for i in range(40)])
+    plans: list[str] = []
+    with psycopg.connect(db, autocommit=True) as conn:
+        try:
+            conn.execute("LOAD 'auto_explain'")
+        except psycopg.Error:
+            pytest.skip("this server has no auto_explain (contrib) to show the trigger's plan")
+        for setting in ("log_min_duration = 0", "log_nested_statements = on",
+                        "log_analyze = on", "log_level = notice"):
+            conn.execute(f"SET auto_explain.{setting}")
+        conn.add_notice_handler(lambda notice: plans.append(notice.message_primary or ""))
+        conn.execute("UPDATE articles SET title = title || '.' WHERE id = (SELECT min(id) "
+                     "FROM articles)")
+        plans.clear()
+        conn.execute("UPDATE articles SET title = title || '.'")
+    trigger = [p for p in plans if "UPDATE article_search" in p]
+    assert trigger, plans
+    scans = re.findall(r"Named Tuplestore Scan.*?loops=(\d+)", trigger[0])
+    assert scans == ["1", "1"], trigger[0]
