@@ -336,7 +336,6 @@ def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
         rank = f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', s.document, {tsquery}::tsquery, 1)"
     else:
         rank = "1.0"
-    order_recent = "row_number() OVER (ORDER BY dated_at DESC, id DESC) AS recency"
     if compiled.reads_text and not compiled.reads_document:
         # The text checks read the article rows: fetched through one sorted list of ids (one
         # walk of the primary key), 15 % faster than a probe per match on bench/search.py.
@@ -376,23 +375,29 @@ def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
         (SELECT coalesce(json_agg(json_build_array(day, n) ORDER BY day), '[]')
          FROM (SELECT (dated_at AT TIME ZONE {tz})::date AS day, count(*) AS n
                FROM hits GROUP BY 1) per_day)""" if request.facets else ", NULL, NULL"
-    total = "count(DISTINCT story)" if request.collapse else "count(*)"
+    total = ("(SELECT count(*) FROM (SELECT DISTINCT story FROM hits) stories)"
+             if request.collapse else "(SELECT count(*) FROM hits)")
+    # The candidates are a top-N of the matches (a bounded heap, not a sort of them all); the
+    # older matches are those past the oldest candidate, in the same (dated_at, id) order.
+    past_candidates = ("(dated_at, id) < (SELECT dated_at, id FROM recent"
+                       " ORDER BY dated_at, id LIMIT 1)") if ranked else "true"
     sql = f"""
-        WITH hits AS MATERIALIZED (
-            SELECT *, {order_recent} FROM ({matches}) matching
+        WITH hits AS MATERIALIZED ({matches}
+        ), recent AS MATERIALIZED (
+            SELECT id, story, dated_at FROM hits ORDER BY dated_at DESC, id DESC LIMIT {cutoff}
         ), candidates AS MATERIALIZED (
             SELECT c.id, c.story, c.dated_at,
                    (SELECT {rank} FROM article_search s WHERE s.article_id = c.id) * {boost}
                    AS score
-            FROM hits c WHERE c.recency <= {cutoff}
+            FROM recent c
         ), best AS MATERIALIZED (
             SELECT {one} id, dated_at, score FROM candidates
             ORDER BY {by_story}score DESC, dated_at DESC, id DESC
         ), older AS (
             SELECT id, dated_at, 0.0 AS score
-            FROM (SELECT {one} id, dated_at, recency FROM hits
-                  ORDER BY {by_story}recency) first_of_story
-            WHERE recency > {cutoff}
+            FROM (SELECT {one} id, dated_at FROM hits
+                  ORDER BY {by_story}dated_at DESC, id DESC) first_of_story
+            WHERE {past_candidates}
               AND (SELECT count(*) FROM best) < {offset} + {limit}
         )
         SELECT
@@ -402,7 +407,7 @@ def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
                                   UNION ALL SELECT 1, * FROM older) both_parts
                    ORDER BY part, score DESC, dated_at DESC, id DESC
                    LIMIT {limit} OFFSET {offset}) page),
-            (SELECT {total} FROM hits),
+            {total},
             (SELECT count(*) FROM hits){facets}"""
     page, total, total_articles, by_source, by_day = conn.execute(sql, params.values).fetchone()
     names = {s.id: s.name for s in SOURCES.values()}
