@@ -1,4 +1,4 @@
-"""The `jpnews` command: demo, crawl, extract, search, sources and database status.
+"""The `jpnews` command: demo, crawl, extract, search, export, import, feed, forget, sources, db.
 
 Failures the user can act on are one line on stderr and a non-zero exit, never a traceback.
 """
@@ -9,10 +9,14 @@ import argparse
 import csv
 import json
 import logging
+import os
+import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+import psycopg
 
 from crawler.normalize import Rejected
 from crawler.present import card
@@ -38,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except (UserError, DatabaseUnavailable) as exc:
         print(f"jpnews: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except psycopg.Error as exc:  # the server went away mid-command, or refused a statement
+        text = str(exc).strip()
+        reason = text.splitlines()[0] if text else type(exc).__name__
+        print(f"jpnews: error: database: {reason}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("jpnews: interrupted", file=sys.stderr)
@@ -114,11 +123,75 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--database-url")
     reparse.set_defaults(handler=cmd_reparse)
 
+    dump = commands.add_parser(
+        "export", help="write stored articles as JSON lines, CSV or Parquet",
+        description="Every field of the article schema, plus id, story_id, version, "
+                    "first_seen_at and updated_at. The output appears under its name only "
+                    "when complete.")
+    dump.add_argument("--format", required=True, choices=("jsonl", "csv", "parquet"))
+    dump.add_argument("-o", "--output", default="-", metavar="PATH",
+                      help="a file (.gz or .zst compresses JSON lines and CSV), a folder with "
+                           "--partition-by, or - for standard output (the default; not for "
+                           "Parquet)")
+    dump.add_argument("--source", action="append", default=[], help="outlet id (repeatable)")
+    dump.add_argument("--group", help="source group, e.g. media-jepang")
+    dump.add_argument("--lang", help="article language: en, ja")
+    dump.add_argument("--since", metavar="DATE",
+                      help="published on or after: an ISO date, or 3d, 2w, 6m, 1y")
+    dump.add_argument("--until", metavar="DATE",
+                      help="published up to and including this ISO date")
+    dump.add_argument("--query", help="only articles matching a query of `jpnews search`")
+    dump.add_argument("--partition-by", choices=("day", "month"),
+                      help="Parquet only: Hive-style folders by publication date (UTC)")
+    dump.add_argument("--database-url")
+    dump.set_defaults(handler=cmd_export)
+
     load = commands.add_parser("import", help="load articles in the schema's JSON form "
-                               "(JSON lines, gzipped or not) through normalise, dedup and store")
-    load.add_argument("file", type=Path)
+                               "(JSON lines, gzipped, zstd or not) or a Parquet dump (a file or "
+                               "a folder) through normalise, dedup and store")
+    load.add_argument("file", type=Path, help="a dump of `jpnews export`")
     load.add_argument("--database-url")
     load.set_defaults(handler=cmd_import)
+
+    feed = commands.add_parser(
+        "feed", help="write every article change since a consumer's last run into a folder "
+                     "(Parquet or JSON lines, with a manifest per batch)",
+        description="Changes: new, updated (a new text), refreshed (other fields), story (a "
+                    "new story cluster), removed. Each consumer (a warehouse, a loader) has a "
+                    "position kept in Postgres; it moves only once a batch is completely "
+                    "written, so a run that fails is written again by the next run.")
+    feed.add_argument("--consumer", metavar="NAME", help="whose changes: letters, digits, "
+                      "'.', '_', '-'")
+    feed.add_argument("-o", "--output", type=Path, metavar="DIR",
+                      help="the folder the batches go to (created if missing)")
+    feed.add_argument("--format", choices=("parquet", "jsonl"), default="parquet",
+                      help="default parquet")
+    feed.add_argument("--create", action="store_true",
+                      help="start the consumer if it does not exist yet (from the first change)")
+    feed.add_argument("--from-start", action="store_true",
+                      help="give every change again, from the first")
+    feed.add_argument("--reset", action="store_true",
+                      help="move the consumer past every change there is now, writing nothing")
+    feed.add_argument("--list", action="store_true",
+                      help="the consumers, their positions and how far behind they are")
+    feed.add_argument("--batch-size", type=int, default=100_000, metavar="CHANGES",
+                      help="changes per batch file (default 100,000)")
+    feed.add_argument("--database-url")
+    feed.set_defaults(handler=cmd_feed)
+
+    forget = commands.add_parser(
+        "forget", help="take an article down (takedown or legal request): delete its text, "
+                       "versions and raw pages, keep a tombstone that keeps its URL out",
+        description="The article leaves search, exports and the database; the feed gives a "
+                    "'removed' change; crawls and imports skip the URL until --undo.")
+    forget.add_argument("url", nargs="?", help="the article's URL (any spelling of it)")
+    forget.add_argument("--reason", help="why (kept with the tombstone); required")
+    forget.add_argument("--undo", action="store_true",
+                        help="lift the tombstone: the URL may be stored again (nothing comes "
+                             "back by itself)")
+    forget.add_argument("--list", action="store_true", help="the tombstones, newest first")
+    forget.add_argument("--database-url")
+    forget.set_defaults(handler=cmd_forget)
 
     clusters = commands.add_parser("clusters", help="story clusters of two or more articles")
     clusters.add_argument("--source", help="clusters with a member from this outlet")
@@ -232,12 +305,15 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from crawler.dumps.reader import DumpError, check
     from crawler.importer import ImportSpider
     from crawler.runner import run_crawl
     from crawler.storage.db import prepare
 
-    if not args.file.is_file():
-        raise UserError(f"cannot read {args.file}: no such file")
+    try:
+        check(args.file)
+    except DumpError as exc:
+        raise UserError(str(exc)) from None
     url = prepare(args.database_url)
     crawler = run_crawl([ImportSpider], {
         "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "JPNEWS_PROGRESS": True,
@@ -250,9 +326,203 @@ def cmd_import(args: argparse.Namespace) -> int:
           f"{stats.get('jpnews/articles/refreshed', 0)} refreshed, "
           f"{stats.get('jpnews/articles/unchanged', 0)} unchanged, "
           f"{stats.get('jpnews/articles/duplicates', 0)} duplicate (joined a story), "
+          f"{stats.get('jpnews/articles/forgotten', 0)} forgotten (taken down, not stored), "
           f"{len(rejected)} rejected")
     for origin, reason in rejected:
         print(f"  rejected {origin}: {reason}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from crawler.dumps.export import ExportRequest, check, export
+    from crawler.dumps.output import OutputError
+    from crawler.dumps.selection import Selection, SelectionError
+    from crawler.storage.db import session
+    from crawler.window import WindowError, parse_instant
+
+    try:
+        until = parse_instant(args.until, end_of_day=True) if args.until else None
+    except WindowError as exc:
+        raise UserError(str(exc)) from None
+    selection = Selection(
+        sources=tuple(s.strip().lower() for s in args.source if s.strip()),
+        group=(args.group or "").strip().lower() or None,
+        language=(args.lang or "").strip().lower() or None,
+        since=_since(args.since), until=until, query=args.query)
+    output = None if args.output == "-" else Path(args.output)
+    request = ExportRequest(format=args.format, output=output, selection=selection,
+                            partition_by=args.partition_by)
+    # Progress goes to a terminal only, and not when the dump itself is printed on it.
+    progress = sys.stderr.isatty() and not (output is None and sys.stdout.isatty())
+    previous = signal.signal(signal.SIGTERM, _terminated)  # unwind: the partial file goes
+    try:
+        check(request)
+        with session(args.database_url) as conn:
+            result = export(conn, request, progress=progress)
+    except (OutputError, SelectionError) as exc:
+        raise UserError(str(exc)) from None
+    except BrokenPipeError:
+        # The reader went away (`jpnews export ... | head`): nothing to say, and Python must
+        # not complain at exit about flushing a stdout nobody reads.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for note in result.notes:
+        print(f"jpnews: note: {note}", file=sys.stderr)
+    return 0
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    from crawler.dumps.output import OutputError
+    from crawler.storage.feed import FeedError
+
+    try:
+        return _feed(args)
+    except (FeedError, OutputError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _feed(args: argparse.Namespace) -> int:
+    from crawler.dumps.feed import FeedRequest, run
+    from crawler.storage import feed as state
+    from crawler.storage.db import session
+
+    if args.list:
+        if args.reset or args.from_start or args.create or args.output:
+            raise UserError("--list only lists (with --consumer: that consumer)")
+        with session(args.database_url) as conn:
+            if args.consumer:
+                state.require_consumer(conn, args.consumer)
+            _print_consumers(state.statuses(conn), state.blocker(conn), args.consumer)
+        return 0
+    if not args.consumer:
+        raise UserError("feed needs --consumer NAME (see `jpnews feed --list`)")
+    if args.reset:
+        if args.from_start or args.output:
+            raise UserError("--reset moves the position and writes nothing: no --output, "
+                            "no --from-start")
+        with session(args.database_url) as conn:
+            consumer = state.require_consumer(conn, args.consumer)
+            position, skipped = state.skip_to_head(conn, consumer.name)
+        print(f"{consumer.name}: position {state.label(consumer.position)} -> "
+              f"{state.label(position)} ({_plural(skipped, 'change')} skipped)")
+        return 0
+    if args.output is None:
+        raise UserError("feed needs --output DIR (or --list, or --reset)")
+    request = FeedRequest(consumer=args.consumer, output=args.output, format=args.format,
+                          create=args.create, from_start=args.from_start,
+                          batch_changes=args.batch_size)
+    previous = signal.signal(signal.SIGTERM, _terminated)  # unwind: temporary files go
+    try:
+        with session(args.database_url) as conn:
+            result = run(conn, request)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if result.created:
+        print(f"{result.consumer}: new consumer, from the first change")
+    for batch in result.batches:
+        kinds = ", ".join(f"{n:,} {kind}" for kind, n in batch.changes.items() if n)
+        print(f"{result.consumer}: {batch.data.name}: {_plural(batch.rows, 'change')} "
+              f"({kinds})")
+    if not result.batches:
+        print(f"{result.consumer}: no new changes")
+    note = f", {_plural(result.waiting, 'change')} waiting for older transactions to end" \
+        if result.waiting else ""
+    print(f"{result.consumer}: position {state.label(result.position)}{note}")
+    return 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _print_consumers(statuses: list[Any], blocker: Any, only: str | None) -> None:
+    from crawler.present import relative_time
+    from crawler.storage.feed import label
+
+    shown = [s for s in statuses if only is None or s.consumer.name == only]
+    if not shown:
+        print("no feed consumers yet: `jpnews feed --consumer NAME --output DIR --create` "
+              "starts one", file=sys.stderr)
+        return
+    now = datetime.now(timezone.utc)
+    rows = [("consumer", "position", "behind", "ready", "lag", "moved", "created")]
+    for status in shown:
+        consumer = status.consumer
+        pending = f" (batch to {label(consumer.pending)} unfinished)" \
+            if consumer.pending is not None else ""
+        rows.append((consumer.name, label(consumer.position) + pending,
+                     f"{status.behind:,}", f"{status.ready:,}", _duration(status.lag),
+                     relative_time(consumer.updated_at, now)
+                     if consumer.updated_at > consumer.created_at else "never",
+                     f"{consumer.created_at:%Y-%m-%d %H:%M}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+              .rstrip())
+    if blocker is not None and any(s.behind > s.ready for s in shown):
+        facts = [f"pid {blocker.pid}" if blocker.pid else "prepared",
+                 f"database {blocker.database}"]
+        if blocker.since:
+            facts.append(f"open since {blocker.since:%Y-%m-%d %H:%M:%S %Z}")
+        print(f"changes not ready wait for transaction {blocker.xid} ({', '.join(facts)}) "
+              "to end")
+
+
+def _duration(value: Any) -> str:
+    seconds = int(value.total_seconds())
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h {seconds % 3600 // 60}m"
+    return f"{seconds // 86400}d {seconds % 86400 // 3600}h"
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from crawler.storage.db import session
+    from crawler.storage.forget import forget, tombstones, undo
+
+    if args.list:
+        with session(args.database_url) as conn:
+            found = tombstones(conn)
+        if not found:
+            print("nothing has been forgotten", file=sys.stderr)
+        for stone in found:
+            former = f" (article {stone.article_id})" if stone.article_id else ""
+            print(f"{stone.forgotten_at:%Y-%m-%d %H:%M} {stone.canonical_url}{former}: "
+                  f"{stone.reason}")
+        return 0
+    if not args.url:
+        raise UserError("forget needs a URL (or --list)")
+    if args.undo:
+        with session(args.database_url) as conn:
+            lifted = undo(conn, args.url)
+        if not lifted:
+            raise UserError(f"nothing forgotten under {args.url} (see `jpnews forget --list`)")
+        for canonical in lifted:
+            print(f"{canonical}: tombstone lifted; the next crawl or import may store it again")
+        return 0
+    reason = (args.reason or "").strip()
+    if not reason:
+        raise UserError("forget needs --reason TEXT (kept with the tombstone)")
+    if not args.url.startswith(("http://", "https://")):
+        raise UserError(f"not a web address: {args.url!r}")
+    with session(args.database_url) as conn:
+        done = forget(conn, args.url, reason)
+    if done.article_id is None:
+        print(f"{done.canonical_url}: no article stored under it; tombstone kept, so none "
+              f"will be ({_plural(done.raw_pages, 'raw page')} deleted)")
+    else:
+        print(f"{done.canonical_url}: article {done.article_id} forgotten: "
+              f"{_plural(done.versions, 'version')}, {_plural(done.raw_pages, 'raw page')} "
+              "deleted; tombstone kept")
     return 0
 
 

@@ -1,40 +1,31 @@
 """`jpnews import`: articles in the schema's JSON form back through normalise, dedup and store.
 
-A spider with no requests, as for re-parsing: its `start` reads the JSON lines and yields one
-RawArticle per record, so an import goes through the very pipelines a crawl does (the same
-identity, the same story clusters) and is idempotent like a re-crawl. A record that is not valid
-JSON or lacks the fields of an article is refused with its line number, and so is one the
-pipelines drop (Scrapy's item_dropped signal reports it back here).
+A spider with no requests, as for re-parsing: its `start` reads the dump (JSON lines or
+Parquet, crawler/dumps/reader.py) and yields one RawArticle per record, so an import goes
+through the very pipelines a crawl does (the same identity, the same story clusters) and is
+idempotent like a re-crawl. A record that is not valid JSON or lacks the fields of an article
+is refused with its line (or row) number, and so is one the pipelines drop (Scrapy's
+item_dropped signal reports it back here).
 """
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from crawler.dumps.reader import entries
 from crawler.items import RawArticle
 from crawler.sources import SOURCES
 
 log = logging.getLogger(__name__)
 
 REQUIRED = ("url", "title", "body")
-
-
-def open_lines(path: Path) -> TextIO:
-    """A JSON-lines file, gzipped or not (by its content, not its name)."""
-    raw = path.open("rb")
-    packed = raw.read(2) == b"\x1f\x8b"
-    raw.seek(0)
-    return io.TextIOWrapper(gzip.GzipFile(fileobj=raw) if packed else raw, encoding="utf-8")
 
 
 def raw_from_record(record: dict[str, Any], origin: str) -> RawArticle:
@@ -87,19 +78,14 @@ class ImportSpider(Spider):
             yield item
 
     def records(self) -> Iterator[RawArticle]:
-        with open_lines(self.path) as lines:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                origin = f"{self.path.name}:{number}"
-                self.crawler.stats.inc_value("jpnews/import/records")
-                try:
-                    record = json.loads(line)
-                    if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
-                    yield raw_from_record(record, origin)
-                except ValueError as exc:
-                    reason = str(exc).splitlines()[0][:200]
-                    self.rejected.append((origin, reason))
-                    self.crawler.stats.inc_value("jpnews/dropped/invalid_record")
-                    log.warning("rejected %s: %s", origin, reason)
+        for entry in entries(self.path):
+            self.crawler.stats.inc_value("jpnews/import/records")
+            try:
+                if entry.record is None:
+                    raise ValueError(entry.error or "unreadable")
+                yield raw_from_record(entry.record, entry.origin)
+            except ValueError as exc:
+                reason = str(exc).splitlines()[0][:200]
+                self.rejected.append((entry.origin, reason))
+                self.crawler.stats.inc_value("jpnews/dropped/invalid_record")
+                log.warning("rejected %s: %s", entry.origin, reason)

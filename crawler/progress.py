@@ -10,6 +10,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.status import StatusLine
+
 
 class ProgressReporter:
     """Prints pages, articles and drops to stderr: in place on a terminal, every 10 s otherwise."""
@@ -17,7 +19,7 @@ class ProgressReporter:
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
-        self.tty = sys.stderr.isatty()
+        self.status = StatusLine()
         self.started = time.monotonic()
         self.loop = task.LoopingCall(self.report)
 
@@ -43,14 +45,9 @@ class ProgressReporter:
                 f"{errors} failed, {time.monotonic() - self.started:.0f}s")
 
     def report(self) -> None:
-        if self.tty:
-            sys.stderr.write("\r" + self.line() + "\033[K")
-        else:
-            sys.stderr.write(self.line() + "\n")
-        sys.stderr.flush()
+        self.status.show(self.line())
 
     def closed(self, spider: object) -> None:
         if self.loop.running:
             self.loop.stop()
-        sys.stderr.write(("\r" if self.tty else "") + self.line() + ("\033[K\n" if self.tty
-                                                                     else "\n"))
+        self.status.finish(self.line())

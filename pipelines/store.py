@@ -192,8 +192,9 @@ class StorePipeline:
         """
         assert self.store is not None
         started, cpu_started = time.perf_counter(), time.thread_time()
+        refused = 0
         try:
-            self.store.write_pages(self.pages, self.run_id)
+            refused = self.store.write_pages(self.pages, self.run_id)
         except psycopg.Error as exc:
             if is_outage(exc):
                 self.stats.inc_value("jpnews/store/failed_batches")
@@ -204,11 +205,13 @@ class StorePipeline:
                 return False
             for page in self.pages:  # one page the database refuses must not cost the others
                 try:
-                    self.store.write_pages([page], self.run_id)
-                except psycopg.Error as refused:
+                    refused += self.store.write_pages([page], self.run_id)
+                except psycopg.Error as error:
                     self.stats.inc_value("jpnews/store/raw_pages_lost")
-                    log.error("raw page of %s not stored: %s", page.url, _one_line(refused))
-        self.stats.inc_value("jpnews/store/raw_pages", len(self.pages))
+                    log.error("raw page of %s not stored: %s", page.url, _one_line(error))
+        self.stats.inc_value("jpnews/store/raw_pages", len(self.pages) - refused)
+        if refused:  # taken down by `jpnews forget`: fetched, but not kept
+            self.stats.inc_value("jpnews/store/raw_pages_forgotten", refused)
         self.stats.inc_value("jpnews/wall_ms/store_pages", (time.perf_counter() - started) * 1000)
         self.stats.inc_value("jpnews/cpu_ms/store_pages",
                              (time.thread_time() - cpu_started) * 1000)
@@ -259,7 +262,8 @@ class StorePipeline:
             self.stats.inc_value("jpnews/cpu_ms/store",
                                  (time.thread_time() - cpu_started) * 1000)
             self.result += written
-            for name in ("new", "updated", "refreshed", "unchanged", "duplicates"):
+            for name in ("new", "updated", "refreshed", "unchanged", "duplicates",
+                         "forgotten"):
                 self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
 
     def _set_aside(self, article: Article, exc: psycopg.Error) -> None:

@@ -110,7 +110,8 @@ def db(database_url: str) -> Iterator[str]:
 
     prepare(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("TRUNCATE articles, article_versions, crawl_runs RESTART IDENTITY CASCADE")
+        conn.execute("TRUNCATE articles, article_versions, crawl_runs, article_changes, "
+                     "feed_consumers, forgotten RESTART IDENTITY CASCADE")
     yield database_url
 
 
@@ -127,3 +128,19 @@ def run_scrapy(*args: str, env: dict[str, str] | None = None,
     return subprocess.run([sys.executable, "-m", "scrapy.cmdline", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
+
+
+def settle(url: str, timeout: float = 60.0) -> None:
+    """Wait until every transaction open now, on the whole server, has ended: the change
+    feed's horizon (crawler/storage/feed.py) is then past every change made so far. Another
+    database's long transaction holds the horizon too, which is the feed's rule, not a flaw."""
+    import time
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        target = conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())").fetchone()[0]
+        deadline = time.monotonic() + timeout
+        while conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot()) < %s",
+                           (target,)).fetchone()[0]:
+            if time.monotonic() > deadline:
+                raise TimeoutError("a transaction of the server stays open: the feed waits")
+            time.sleep(0.05)

@@ -5,6 +5,10 @@ INSERT ... ON CONFLICT on the canonical URL. A row whose fingerprints did not ch
 alone (a re-crawl adds nothing); a changed text updates the row, bumps its version and appends the
 new text to `article_versions`; changed metadata only updates the row. Either the whole batch
 lands or none of it.
+
+Articles and raw pages taken down with `jpnews forget` (the `forgotten` table) are taken out of
+the staging tables before the merge and counted: a re-crawl, a re-parse or an import never
+brings them back. This is the one place every writer goes through, so the check lives here.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from psycopg_pool import ConnectionPool
 
 from crawler.items import Article, RawPage
 from crawler.storage import stories
+from crawler.urls import canonicalize_url
 
 COLUMNS = ("canonical_url", "url", "source", "source_name", "source_group", "title", "body",
            "summary", "published_at", "modified_at", "credit", "credit_agency", "authors",
@@ -70,12 +75,26 @@ WITH latest AS (
 SELECT id, canonical_url, inserted, new_text, story_id FROM changed
 """
 
+# Either identity of a tombstone (the canonical URL, the address the article was fetched at)
+# against either of the staged row's; `= ANY` of two values keeps both lookups on an index.
+_FORGOTTEN = """
+EXISTS (SELECT 1 FROM forgotten f WHERE f.canonical_url = ANY(ARRAY[s.{a}, s.{b}]))
+OR EXISTS (SELECT 1 FROM forgotten f WHERE f.url = ANY(ARRAY[s.{a}, s.{b}]))
+"""
+_DROP_FORGOTTEN = f"""
+DELETE FROM staging_articles s WHERE {_FORGOTTEN.format(a="canonical_url", b="url")}
+RETURNING s.canonical_url
+"""
+
 _PAGE_COLUMNS = "url, source, body_sha256, body_gz, body_size, status, headers, fetched_at"
 _PAGES_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staging_pages (
     url text, source text, body_sha256 bytea, body_gz bytea, body_size integer,
-    status smallint, headers jsonb, fetched_at timestamptz
+    status smallint, headers jsonb, fetched_at timestamptz, canonical_url text
 ) ON COMMIT DELETE ROWS
+"""
+_DROP_FORGOTTEN_PAGES = f"""
+DELETE FROM staging_pages s WHERE {_FORGOTTEN.format(a="canonical_url", b="url")}
 """
 # Like articles: COPY in, one merge out; an identical re-fetch only moves last_fetched_at.
 _PAGES_MERGE = f"""
@@ -97,6 +116,8 @@ class WriteResult:
     unchanged: int = 0
     duplicates: int = 0
     """New or changed texts that joined another article's story (exact or near copies)."""
+    forgotten: int = 0
+    """Articles not stored because `jpnews forget` took their URL down."""
 
     def __iadd__(self, other: WriteResult) -> WriteResult:
         self.new += other.new
@@ -104,6 +125,7 @@ class WriteResult:
         self.refreshed += other.refreshed
         self.unchanged += other.unchanged
         self.duplicates += other.duplicates
+        self.forgotten += other.forgotten
         return self
 
 
@@ -132,8 +154,10 @@ class ArticleStore:
                         as copy:
                     for seq, article in enumerate(articles):
                         copy.write_row(_row(seq, article))
+                forgotten = {row[0] for row in cur.execute(_DROP_FORGOTTEN)}
                 merged = cur.execute(_MERGE, {"run_id": run_id}).fetchall()
-                latest = {a.canonical_url: a for a in articles}
+                latest = {a.canonical_url: a for a in articles
+                          if a.canonical_url not in forgotten}
                 dedup = stories.assign(cur, [(row_id, latest[url], inserted)
                                              for row_id, url, inserted, new_text, _ in merged
                                              if new_text])
@@ -143,7 +167,8 @@ class ArticleStore:
         self._new_since_analyze += new
         self._keep_statistics()
         return WriteResult(new=new, updated=updated, refreshed=refreshed,
-                           unchanged=len(latest) - len(merged), duplicates=dedup.duplicates)
+                           unchanged=len(latest) - len(merged), duplicates=dedup.duplicates,
+                           forgotten=len(forgotten))
 
     def _keep_statistics(self) -> None:
         """ANALYZE the growing tables once they have grown by half since their statistics.
@@ -164,18 +189,25 @@ class ArticleStore:
         self._known_rows += self._new_since_analyze
         self._new_since_analyze = 0
 
-    def write_pages(self, pages: Sequence[RawPage], run_id: int | None = None) -> None:
-        """Keep fetched pages, gzip-compressed; an identical re-fetch only updates its time."""
+    def write_pages(self, pages: Sequence[RawPage], run_id: int | None = None) -> int:
+        """Keep fetched pages, gzip-compressed; an identical re-fetch only updates its time.
+        Returns how many were not kept because their URL was taken down (`jpnews forget`):
+        the page is checked under its own canonical form, since its article's identity is
+        not known until it is parsed."""
         if not pages:
-            return
+            return 0
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(_PAGES_STAGING)
-            with cur.copy(f"COPY staging_pages ({_PAGE_COLUMNS}) FROM STDIN") as copy:
+            with cur.copy(f"COPY staging_pages ({_PAGE_COLUMNS}, canonical_url) FROM STDIN") \
+                    as copy:
                 for page in pages:
                     copy.write_row((page.url, page.source, hashlib.sha256(page.body).digest(),
                                     gzip.compress(page.body, compresslevel=1), len(page.body),
-                                    page.status, Jsonb(page.headers), page.fetched_at))
+                                    page.status, Jsonb(page.headers), page.fetched_at,
+                                    canonicalize_url(page.url)))
+            refused = cur.execute(_DROP_FORGOTTEN_PAGES).rowcount
             cur.execute(_PAGES_MERGE, {"run_id": run_id})
+        return max(refused, 0)
 
     def begin_run(self, spider: str) -> int:
         with self.pool.connection() as conn:

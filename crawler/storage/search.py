@@ -274,6 +274,51 @@ def compile_query(query: Query, english: dict[str, str], params: _Params) -> Com
     return Compiled(tsquery, tuple(conditions), tuple(notes), reads_text, reads_document)
 
 
+@dataclass(frozen=True)
+class MatchSql:
+    """A compiled query as SQL. Split in two because a search may test the index condition
+    alone first, then the checks on the rows it found."""
+
+    tsquery: str | None
+    """The bound tsquery (`%(p0)s::tsquery`), None when no term has lexemes."""
+    checks: tuple[str, ...]
+    """Conditions after the index, on the search row `s` or the article row `a`."""
+
+    @property
+    def index(self) -> str | None:
+        """The condition the GIN index answers."""
+        return f"s.document @@ {self.tsquery}" if self.tsquery else None
+
+
+def match_sql(compiled: Compiled, params: _Params) -> MatchSql:
+    tsquery = f"{params.add(compiled.tsquery)}::tsquery" if compiled.tsquery else None
+    return MatchSql(tsquery, compiled.conditions)
+
+
+@dataclass(frozen=True)
+class QueryCondition:
+    """A query of the search language as one SQL condition over `articles a` joined to
+    `article_search s` (ON s.article_id = a.id), with its bound parameters: what `jpnews
+    export --query` selects is exactly what `jpnews search` matches."""
+
+    sql: str
+    params: dict[str, Any]
+    """Named parameters (p0, p1, ...): merge them with the statement's own, named otherwise."""
+    notes: tuple[str, ...]
+
+
+def query_condition(conn: psycopg.Connection, query: Query) -> QueryCondition:
+    """The condition matching the articles `query` matches (without the search's window,
+    filters, ranking or story collapsing); raises QueryError for a query of common words
+    only."""
+    params = _Params()
+    compiled = compile_query(query, english_lexemes(conn, query), params)
+    match = match_sql(compiled, params)
+    conditions = [match.index] if match.index else []
+    return QueryCondition(" AND ".join([*conditions, *match.checks]), params.values,
+                          compiled.notes)
+
+
 def english_lexemes(conn: psycopg.Connection, query: Query) -> dict[str, str]:
     """Each Latin word of the query as Postgres' `english` configuration reads it."""
     words = sorted({p.text for t in (*query.terms, *query.excluded) for p in t.pieces
@@ -330,10 +375,11 @@ def search(conn: psycopg.Connection, request: SearchRequest) -> SearchResult:
 def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
          params: _Params) -> tuple[list[tuple[int, float]], int, int, tuple, tuple]:
     found = _filters(request, params)
-    if compiled.tsquery:
-        tsquery = params.add(compiled.tsquery)
-        found.insert(0, f"s.document @@ {tsquery}::tsquery")
-        rank = f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', s.document, {tsquery}::tsquery, 1)"
+    match = match_sql(compiled, params)
+    checks = match.checks
+    if match.index:
+        found.insert(0, match.index)
+        rank = f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', s.document, {match.tsquery}, 1)"
     else:
         rank = "1.0"
     if compiled.reads_text and not compiled.reads_document:
@@ -344,14 +390,14 @@ def _run(conn: psycopg.Connection, request: SearchRequest, compiled: Compiled,
             FROM articles a
             WHERE a.id = ANY(ARRAY(SELECT s.article_id FROM article_search s
                                    WHERE {' AND '.join(found or ['true'])}))
-              AND {' AND '.join(compiled.conditions)}"""
+              AND {' AND '.join(checks)}"""
     else:
         join = "JOIN articles a ON a.id = s.article_id" if compiled.reads_text else ""
         matches = f"""
             SELECT s.article_id AS id, coalesce(s.story_id, -s.article_id) AS story,
                    s.source, s.dated_at
             FROM article_search s {join}
-            WHERE {' AND '.join([*found, *compiled.conditions] or ['true'])}"""
+            WHERE {' AND '.join([*found, *checks] or ['true'])}"""
     # Relevance reads each candidate's document, so only the `RANKED_MATCHES` newest matches
     # are candidates (none when sorting by time); the page takes the best-ranked candidates
     # first (one per story when collapsing), then, only when it reaches past them, the older
