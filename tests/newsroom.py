@@ -1,5 +1,5 @@
 """Invented articles built as the pipelines build them (normalised fields, text identity),
-for tests that write through the store directly: the change feed and removals."""
+for tests that write through the store directly: the change feed, removals, deduplication."""
 
 from __future__ import annotations
 
@@ -33,13 +33,21 @@ def article(slug: str, story: str | None = None, *, source: str = "japantoday",
     paragraphs = STORIES[story or slug]
     body = "\n\n".join(paragraphs) + (f"\n\n{extra}" if extra else "")
     title = title or f"{(story or slug).capitalize()} news"
-    url = f"https://{source}.example/news/{slug}"
+    return built(f"https://{source}.example/news/{slug}", source, title, body,
+                 published_at=T0 + timedelta(minutes=minutes),
+                 crawled_at=T0 + timedelta(minutes=minutes), section=section)
+
+
+def built(url: str, source: str, title: str, body: str, *, published_at: datetime,
+          crawled_at: datetime, credit: str | None = None, language: str = "en",
+          section: str | None = None) -> Article:
+    """An article with the hashes and the text identity the normalise and dedup pipelines
+    give it, ready for ArticleStore.write."""
     made = Article(url=url, canonical_url=url, source=source, source_name=source,
                    source_group="media-jepang", title=title, body=body, summary=None,
-                   published_at=T0 + timedelta(minutes=minutes), modified_at=None,
-                   credit=None, credit_agency=None, authors=[], section=section, tags=[],
-                   language="en", editor_note=None, image_url=None,
-                   crawled_at=T0 + timedelta(minutes=minutes),
+                   published_at=published_at, modified_at=None, credit=credit,
+                   credit_agency=None, authors=[], section=section, tags=[],
+                   language=language, editor_note=None, image_url=None, crawled_at=crawled_at,
                    content_hash=content_hash(title, body, None))
     made.meta_hash = meta_hash(made)
     text = identity(title, body)

@@ -12,11 +12,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from conftest import FIXTURES, run_jpnews
+from newsroom import built
 
 from crawler.extract import extract_article
 from crawler.fingerprint import identity, similarity
 from crawler.items import Article
-from crawler.normalize import content_hash, meta_hash
+from crawler.normalize import content_hash
 from crawler.storage.articles import ArticleStore
 from crawler.storage.db import open_pool, prepare
 
@@ -43,18 +44,9 @@ OTHER_REPORT = [
 def article(url: str, source: str, paragraphs: list[str], *, minutes: int = 0,
             credit: str | None = None, language: str = "en", title: str = "Machinery orders"
             ) -> Article:
-    body = "\n\n".join(paragraphs)
-    made = Article(url=url, canonical_url=url, source=source, source_name=source,
-                   source_group="media-jepang", title=title, body=body, summary=None,
-                   published_at=T0 + timedelta(minutes=minutes), modified_at=None,
-                   credit=credit, credit_agency=None, authors=[], section=None, tags=[],
-                   language=language, editor_note=None, image_url=None, crawled_at=T0,
-                   content_hash=content_hash(title, body, None))
-    made.meta_hash = meta_hash(made)
-    text = identity(title, body)
-    made.text_fingerprint, made.minhash, made.lsh_bands = (text.fingerprint, text.signature,
-                                                           text.bands)
-    return made
+    return built(url, source, title, "\n\n".join(paragraphs), credit=credit,
+                 language=language, published_at=T0 + timedelta(minutes=minutes),
+                 crawled_at=T0)
 
 
 def test_fingerprint_ignores_whitespace_punctuation_and_case() -> None:
