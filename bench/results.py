@@ -28,3 +28,7 @@ def write_section(name: str, title: str, report: str, results: Path = RESULTS) -
     # NamedTemporaryFile is private (0600); keep the mode the file had, else a normal file's.
     os.chmod(tmp.name, results.stat().st_mode & 0o777 if results.exists() else 0o644)
     os.replace(tmp.name, results)
+    readme = results.parent.parent / "README.md"  # the README beside bench/ quotes these figures
+    if readme.exists():
+        from bench.readme import sync_file
+        sync_file(readme=readme, results=results)
