@@ -81,6 +81,20 @@ def fresh_database(admin_url: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def schema_before(conn: psycopg.Connection, migration: str) -> None:
+    """The schema as it was before `migration` (a name prefix such as "004"): the earlier
+    migrations applied and recorded as `migrate` records them, so that a test can store rows
+    of that time and then see what the migration does to them."""
+    from crawler.storage.db import migrations
+
+    conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, "
+                 "applied_at timestamptz NOT NULL DEFAULT now())")
+    for name, sql in migrations():
+        if name < migration:
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (name,))
+
+
 @pytest.fixture(scope="session")
 def database_url(admin_url: str) -> Iterator[str]:
     """A database of its own for this test session, dropped at the end."""

@@ -15,7 +15,7 @@ import duckdb
 import psycopg
 import pyarrow.parquet as pq
 import pytest
-from conftest import fresh_database, run_jpnews, settle
+from conftest import fresh_database, run_jpnews, schema_before, settle
 from newsroom import article
 
 from crawler.dumps import feed as feed_module
@@ -137,16 +137,11 @@ def test_changes_of_one_statement_are_one_row_each(db: str, store: ArticleStore)
 
 
 def test_articles_stored_before_the_feed_are_its_first_changes(admin_url: str) -> None:
-    from crawler.storage.db import migrate, migrations
+    from crawler.storage.db import migrate
 
     with fresh_database(admin_url) as url, psycopg.connect(url) as conn:
         with conn.transaction():  # the schema as it was before 009_change_feed.sql
-            conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, "
-                         "applied_at timestamptz NOT NULL DEFAULT now())")
-            for name, sql in migrations():
-                if name < "009":
-                    conn.execute(sql)
-                    conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (name,))
+            schema_before(conn, "009")
             for title in ("One", "Two"):
                 conn.execute(INSERT, {"url": f"https://a.example/{title}", "title": title})
         assert "009_change_feed.sql" in migrate(conn)

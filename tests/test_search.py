@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import fresh_database, run_jpnews
+from conftest import fresh_database, run_jpnews, schema_before
 
 from crawler.query import QueryError
 from crawler.search_request import build_request
@@ -316,12 +316,7 @@ def test_the_migration_builds_the_document_for_existing_rows(admin_url: str) -> 
 
     with fresh_database(admin_url) as url, psycopg.connect(url) as conn:
         with conn.transaction():  # the schema as it was before 004_search.sql
-            conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, "
-                         "applied_at timestamptz NOT NULL DEFAULT now())")
-            for name, sql in migrations():
-                if name < "004":
-                    conn.execute(sql)
-                    conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (name,))
+            schema_before(conn, "004")
             conn.execute(
                 """INSERT INTO articles (canonical_url, url, source, source_name, title, body,
                                          crawled_at, content_hash, language)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from conftest import fresh_database, run_jpnews
+from conftest import fresh_database, run_jpnews, schema_before
 
 ARTICLE = {"url": "https://japantoday.com/category/national/ferry-sailings",
            "source": "japantoday", "language": "en",
@@ -25,17 +25,12 @@ INSERT = """INSERT INTO articles (canonical_url, url, source, source_name, title
 
 
 def test_rows_stored_before_the_migration_get_their_last_write_time(admin_url: str) -> None:
-    from crawler.storage.db import migrate, migrations
+    from crawler.storage.db import migrate
 
     first_seen = datetime(2026, 11, 1, tzinfo=timezone.utc)
     with fresh_database(admin_url) as url, psycopg.connect(url) as conn:
         with conn.transaction():  # the schema as it was before 008_updated_at.sql
-            conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, "
-                         "applied_at timestamptz NOT NULL DEFAULT now())")
-            for name, sql in migrations():
-                if name < "008":
-                    conn.execute(sql)
-                    conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (name,))
+            schema_before(conn, "008")
             # fetched again later with a changed text: crawled_at moved on
             conn.execute(INSERT, ("https://a/1", "https://a/1", first_seen + timedelta(days=3),
                                   first_seen))
