@@ -7,6 +7,8 @@ fresh install fails at import time, far from the cause.
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
 import sys
 from importlib.metadata import packages_distributions
 from pathlib import Path
@@ -62,3 +64,17 @@ def test_every_dependency_has_a_lower_bound() -> None:
     unbounded = [str(r) for r in declared_requirements()
                  if not any(s.operator in (">=", "==", "~=", ">") for s in r.specifier)]
     assert not unbounded
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_install_shows_its_progress(tmp_path: Path) -> None:
+    """`make demo` installs first: a minute of silence looks like a hang, so each step says what
+    it does and pip prints its own progress (what `make -n` would run, nothing installed)."""
+    result = subprocess.run(["make", "-n", "install", f"VENV={tmp_path / 'venv'}"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    lines = result.stdout.splitlines()
+    project_install = [line for line in lines if " pip install" in line and " -e " in line]
+    assert project_install, result.stdout
+    assert not any(flag in line.split() for line in project_install for flag in ("-q", "--quiet"))
+    steps = [line for line in lines if line.startswith("echo ")]
+    assert len(steps) >= 2, result.stdout
