@@ -8,10 +8,16 @@ BIN := $(VENV)/bin
 
 install: $(VENV)/.installed
 
+# The first install takes a minute or more: each step says what it does and pip shows its own
+# progress, so that it does not look like a hang. It runs again only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
+	@echo "==> Creating the virtual environment $(VENV)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> Upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "==> Installing jpnews and its dependencies into $(VENV)"
+	$(BIN)/python -m pip install --progress-bar on -e '.[test]'
+	@echo "==> Installed; 'make install' does nothing more until pyproject.toml changes"
 	touch $@
 
 demo: install

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from html.entities import html5 as _HTML5_NAMES
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f]+")  # not U+3000
 # Zero-width characters, soft hyphens and C0/C1 controls (a NUL would make Postgres refuse a row).
@@ -55,6 +57,35 @@ def clean_inline(text: str | None) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = _CJK_BREAK.sub("", text)
     return _SPACE.sub(" ", text.replace("\n", " ")).strip()
+
+
+# A character reference with its semicolon, a name only when HTML5 knows it whole: HTML5 also
+# decodes legacy names as a prefix ("&copy", "&notes;" as "¬es;"), which would change text.
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_UNESCAPE_ROUNDS = 3
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    reference = match.group(0)
+    if reference[1] == "#" or reference[1:] in _HTML5_NAMES:
+        return html.unescape(reference)
+    return reference
+
+
+def unescape_entities(text: str) -> str:
+    """Characters for the HTML entities of a structured-data string (JSON-LD, <meta>).
+
+    CMSs escape these strings as HTML, often twice ("&amp;quot;"), so decoding repeats while it
+    changes the text, a few rounds at most; a bare "&" ("AT&T") is text and stays.
+    """
+    for _ in range(_UNESCAPE_ROUNDS):
+        if "&" not in text:
+            break
+        decoded = _ENTITY.sub(_decode_reference, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 # Full-width Latin letters, digits and the ASCII signs that are not Japanese punctuation, and

@@ -28,7 +28,7 @@ from lxml.cssselect import CSSSelector
 from crawler.html import parse_html
 from crawler.items import RawArticle
 from crawler.sources import Source
-from crawler.text import clean_inline, split_byline
+from crawler.text import clean_inline, split_byline, unescape_entities
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
@@ -110,7 +110,20 @@ def jsonld_items(tree: lxml.html.HtmlElement) -> Iterator[Any]:
                 continue
         except RecursionError:
             continue
+        data = unescape_strings(data)
         yield from data if isinstance(data, list) else [data]
+
+
+def unescape_strings(value: Any) -> Any:
+    """`value` with the HTML entities of every string in it decoded, as a search engine reads
+    structured data: "\\u0026quot;" in JSON-LD is an escaped quote, not text."""
+    if isinstance(value, str):
+        return unescape_entities(value)
+    if isinstance(value, list):
+        return [unescape_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: unescape_strings(v) for k, v in value.items()}
+    return value
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:
@@ -267,18 +280,20 @@ class ArticlePage:
             return {}
         for item in items:
             if _type_names(item.get("type")) & ARTICLE_TYPES:
-                return item.get("properties", {})
+                return unescape_strings(item.get("properties", {}))
         return {}
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:
-        """<meta property|name=...> values by lower-cased key, in page order."""
+        """<meta property|name=...> values by lower-cased key, in page order, entities decoded
+        (the parser decodes one level; CMSs often escape twice)."""
         out: dict[str, list[str]] = {}
         for node in self.tree.iter("meta"):
             key = node.get("property") or node.get("name") or node.get("itemprop")
             content = node.get("content")
             if key and content and content.strip():
-                out.setdefault(key.strip().lower(), []).append(content.strip())
+                out.setdefault(key.strip().lower(), []).append(
+                    unescape_entities(content.strip()))
         return out
 
     def meta_first(self, *keys: str) -> str | None:
