@@ -25,7 +25,7 @@ from crawler.dates import parse_date
 from crawler.discovery import feed_entries, listing_entries, next_page, sitemap_entries
 from crawler.extract import extract_raw
 from crawler.html import UndecodablePage, decode_html, parse_html
-from crawler.items import RawArticle, RawPage
+from crawler.items import RawArticle, RawPage, page_fetched
 from crawler.normalize import Rejected
 from crawler.sources import Source, owns_host
 
@@ -127,13 +127,15 @@ class NewsSpider(Spider):
 
     # ---- articles -------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[RawArticle | RawPage]:
+    def parse_article(self, response: Response) -> Iterator[RawArticle]:
         public = self.public_url(response)
         crawled_at = datetime.now(timezone.utc)
         content_type = _content_type(response)
         # The page itself is kept first, parseable or not: a parser fixed later repairs it.
-        yield RawPage(url=public, source=self.source.id, body=response.body,
-                      status=response.status, headers=_headers(response), fetched_at=crawled_at)
+        self.crawler.signals.send_catch_log(
+            page_fetched, page=RawPage(url=public, source=self.source.id, body=response.body,
+                                       status=response.status, headers=_headers(response),
+                                       fetched_at=crawled_at))
         raw = read_page(self.crawler.stats, public, response.body, crawled_at, content_type,
                         self.source)
         if raw is None:

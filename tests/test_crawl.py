@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import SAMPLE_NOW, run_jpnews, run_scrapy
+from conftest import SAMPLE_NOW, fresh_database, run_jpnews, run_scrapy
 
 from crawler.demo.articles import SAMPLE_ARTICLES
 from crawler.demo.server import SiteServer
@@ -17,7 +18,8 @@ STORABLE = [a for a in SAMPLE_ARTICLES if a.kind != "not-article"]
 
 
 def crawl(database_url: str, base_url: str, *extra: str) -> dict:
-    """`scrapy crawl japantoday` against the mirror; returns the crawl_runs row it wrote."""
+    """`scrapy crawl japantoday` against the mirror; returns the crawl_runs row it wrote, with
+    the crawl's log under "log"."""
     done = run_scrapy(
         "crawl", "japantoday",
         "-s", f"DATABASE_URL={database_url}",
@@ -28,7 +30,8 @@ def crawl(database_url: str, base_url: str, *extra: str) -> dict:
     assert done.returncode == 0, done.stderr[-3000:]
     with psycopg.connect(database_url) as conn:
         conn.row_factory = psycopg.rows.dict_row
-        return conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+        run = conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    return {**run, "log": done.stderr}
 
 
 @pytest.fixture
@@ -89,6 +92,29 @@ def test_second_crawl_adds_nothing_and_an_edit_makes_a_version(db: str) -> None:
         assert versions[0][1] != versions[1][1]
         assert conn.execute("SELECT version FROM articles WHERE canonical_url LIKE %s",
                             (f"%/{EDITED_SLUG}",)).fetchone()[0] == 2
+
+
+def test_feed_export_writes_the_articles_jpnews_import_reads(db: str, admin_url: str,
+                                                             tmp_path: Path) -> None:
+    feed = tmp_path / "articles.jsonl"
+    with SiteServer(build_sample_site(SAMPLE_NOW)) as server:
+        run = crawl(db, server.base_url, "-O", str(feed))
+    lines = feed.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == run["articles_new"] == len(STORABLE)
+    assert " ERROR: " not in run["log"] and "Traceback" not in run["log"]
+    assert f"Stored jsonl feed ({len(STORABLE)} items)" in run["log"]
+    # articles only, in the schema's JSON form: no raw page, no internal MinHash
+    assert all(set(r) >= {"url", "canonical_url", "title", "body", "content_hash"}
+               and "minhash" not in r and "status" not in r for r in records)
+    assert {r["canonical_url"].rsplit("/", 1)[-1] for r in records} == {a.slug for a in STORABLE}
+    with psycopg.connect(db) as conn:  # raw pages still reach the store, by their own path
+        assert conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0] >= len(STORABLE)
+    with fresh_database(admin_url) as other:
+        done = run_jpnews("import", str(feed), "--database-url", other)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{len(STORABLE)} records: {len(STORABLE)} new," in done.stdout
+    assert "0 rejected" in done.stdout
 
 
 def test_demo_runs_end_to_end(db: str) -> None:
