@@ -19,6 +19,7 @@ def _env_bool(name: str, default: bool) -> bool:
 BOT_NAME = "jpnews"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` exits non-zero when nothing was fetched
 
 # ---- politeness: on by default ------------------------------------------------------------------
 USER_AGENT = _env("JPNEWS_USER_AGENT",

@@ -30,9 +30,11 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from crawler.items import Article, RawPage, page_fetched
+from crawler.outcome import why_failed
 from crawler.storage.articles import ArticleStore, WriteResult
 from crawler.storage.db import DatabaseUnavailable, describe, open_pool, prepare
 from crawler.storage.embedded import data_dir
+from spiders.base import NewsSpider
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +313,8 @@ class StorePipeline:
         dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                    if k.startswith("jpnews/dropped/")}
         errors = sum(v for k, v in stats.items() if k.startswith("jpnews/errors/"))
+        if reason == "finished" and isinstance(spider, NewsSpider) and why_failed(stats):
+            reason = "failed"  # the run's row must not read "finished" when nothing was fetched
         try:
             self.store.finish_run(
                 self.run_id, reason=reason, pages=stats.get("response_received_count", 0),
