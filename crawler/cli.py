@@ -256,6 +256,7 @@ def _demo_epoch() -> datetime:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    from crawler.outcome import why_failed
     from crawler.runner import run_crawl
     from crawler.sources import sources_in
     from crawler.storage.db import prepare
@@ -272,9 +273,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if mirrors:
         overrides["JPNEWS_BASE_URLS"] = mirrors
     overrides.setdefault("LOG_LEVEL", "WARNING")
-    for crawler in run_crawl([s.id for s in chosen], overrides).values():
-        show_run(url, crawler.stats.get_stats(), articles=3)
-    return 0
+    failed = []
+    for name, crawler in run_crawl([s.id for s in chosen], overrides).items():
+        stats = crawler.stats.get_stats()
+        show_run(url, stats, articles=3)
+        if why := why_failed(stats):
+            failed.append(f"{name}: {why}")
+    for line in failed:  # an outlet that fetched nothing is a failed crawl (README, Crawling)
+        print(f"jpnews: error: crawl failed: {line}", file=sys.stderr)
+    return EXIT_ERROR if failed else 0
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:
@@ -589,7 +596,9 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 def show_run(url: str, stats: dict[str, Any], articles: int = 6) -> None:
-    """What a crawl stored: its run's counts, the database totals and the newest articles."""
+    """What a crawl stored: its run's counts, why requests failed, the database totals and the
+    newest of the articles this run added (never older runs')."""
+    from crawler.outcome import FETCHED, describe_failures, failures
     from crawler.storage.articles import counts
     from crawler.storage.db import connect
 
@@ -604,18 +613,22 @@ def show_run(url: str, stats: dict[str, Any], articles: int = 6) -> None:
             raise UserError("the crawl stored nothing: see the log above")
         spider, pages, new, updated, refreshed, unchanged, dropped, errors, reason, copies = run
         drops = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
-        print(f"\ncrawl run {run_id} ({spider}, {reason}): {pages} pages fetched; articles: "
+        print(f"\ncrawl run {run_id} ({spider}, {reason}): {stats.get(FETCHED, pages)} pages "
+              f"fetched; articles: "
               f"{new} new, {updated} updated, {refreshed} refreshed, {unchanged} unchanged "
               f"({copies} copies of another article's story); dropped: {drops}; "
-              f"failed requests: {errors}")
+              f"failed requests: {errors}"
+              + (f" ({describe_failures(failures(stats))})" if failures(stats) else ""))
         totals = counts(conn)
         print(f"database now holds {totals['articles']} articles, "
               f"{totals['article_versions']} versions, {totals['raw_pages']} raw pages, "
               f"{totals['crawl_runs']} crawl runs")
         rows = conn.execute(
-            """SELECT title, source_name, published_at, credit, editor_note FROM articles
-               WHERE source = %s ORDER BY published_at DESC NULLS LAST LIMIT %s""",
-            (spider, articles)).fetchall()
+            """SELECT a.title, a.source_name, a.published_at, a.credit, a.editor_note
+               FROM articles a JOIN article_versions v ON v.article_id = a.id AND v.version = 1
+               WHERE v.crawl_run_id = %s
+               ORDER BY a.published_at DESC NULLS LAST LIMIT %s""",
+            (run_id, articles)).fetchall()
     if rows:
         print()
     for title, source_name, published_at, credit, editor_note in rows:

@@ -98,7 +98,6 @@ class Article:
         return data
 
 
-
 @dataclass
 class RawPage:
     """A fetched page as it came off the wire, kept so that articles can be re-parsed later."""
@@ -110,3 +109,8 @@ class RawPage:
     status: int
     headers: dict[str, str]
     fetched_at: datetime
+
+
+page_fetched = object()
+"""Scrapy signal sent with `page=RawPage` for every article page fetched. Raw pages travel to the
+store by this signal, not as items, so that feed exports (`scrapy crawl -O`) see articles only."""

@@ -19,6 +19,7 @@ def _env_bool(name: str, default: bool) -> bool:
 BOT_NAME = "jpnews"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` exits non-zero when nothing was fetched
 
 # ---- politeness: on by default ------------------------------------------------------------------
 USER_AGENT = _env("JPNEWS_USER_AGENT",
@@ -63,3 +64,10 @@ JPNEWS_MAX_LISTING_PAGES = int(_env("JPNEWS_MAX_LISTING_PAGES", "3"))
 LOG_LEVEL = _env("JPNEWS_LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl -O x.jsonl` writes articles as `jpnews import` reads them (crawler/feeds.py).
+FEED_EXPORTERS = {
+    "json": "crawler.feeds.ArticleJsonExporter",
+    "jsonlines": "crawler.feeds.ArticleJsonLinesExporter",
+    "jsonl": "crawler.feeds.ArticleJsonLinesExporter",
+    "jl": "crawler.feeds.ArticleJsonLinesExporter",
+}

@@ -29,10 +29,12 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
-from crawler.items import Article, RawPage
+from crawler.items import Article, RawPage, page_fetched
+from crawler.outcome import why_failed
 from crawler.storage.articles import ArticleStore, WriteResult
 from crawler.storage.db import DatabaseUnavailable, describe, open_pool, prepare
 from crawler.storage.embedded import data_dir
+from spiders.base import NewsSpider
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,7 @@ class StorePipeline:
                        max_buffer=settings.getint("JPNEWS_STORE_MAX_BUFFER", 20000))
         pipeline.timeout = settings.getfloat("JPNEWS_STORE_TIMEOUT", 10.0)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.keep_page, signal=page_fetched)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
@@ -118,11 +121,12 @@ class StorePipeline:
             self.buffer.append(item)
             if len(self.buffer) >= self.batch_size:
                 self.flush()
-        elif isinstance(item, RawPage):
-            self.pages.append(item)
-            if len(self.pages) >= self.batch_size:
-                self.flush()
         return item
+
+    def keep_page(self, page: RawPage) -> None:
+        self.pages.append(page)
+        if len(self.pages) >= self.batch_size:
+            self.flush()
 
     def flush(self, *, final: bool = False) -> None:
         """Write what is buffered; on failure keep it and try again after a back-off.
@@ -309,6 +313,8 @@ class StorePipeline:
         dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                    if k.startswith("jpnews/dropped/")}
         errors = sum(v for k, v in stats.items() if k.startswith("jpnews/errors/"))
+        if reason == "finished" and isinstance(spider, NewsSpider) and why_failed(stats):
+            reason = "failed"  # the run's row must not read "finished" when nothing was fetched
         try:
             self.store.finish_run(
                 self.run_id, reason=reason, pages=stats.get("response_received_count", 0),

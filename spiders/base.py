@@ -25,8 +25,16 @@ from crawler.dates import parse_date
 from crawler.discovery import feed_entries, listing_entries, next_page, sitemap_entries
 from crawler.extract import extract_raw
 from crawler.html import UndecodablePage, decode_html, parse_html
-from crawler.items import RawArticle, RawPage
+from crawler.items import RawArticle, RawPage, page_fetched
 from crawler.normalize import Rejected
+from crawler.outcome import (
+    FAILED,
+    FETCHED,
+    failure_reason,
+    quiet_failed_requests,
+    summary,
+    why_failed,
+)
 from crawler.sources import Source, owns_host
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,7 @@ class NewsSpider(Spider):
         mirrors = crawler.settings.getdict("JPNEWS_BASE_URLS")
         if cls.source.id in mirrors and "base_url" not in kwargs:
             kwargs["base_url"] = mirrors[cls.source.id]
+        quiet_failed_requests()
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_listing_pages = crawler.settings.getint("JPNEWS_MAX_LISTING_PAGES", 3)
         if spider.base_url:
@@ -81,6 +90,7 @@ class NewsSpider(Spider):
             yield self._request(url, self.parse_listing, jpnews_kind="listing", listing_page=1)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value(FETCHED)
         entries = feed_entries(response.body, self.public_url(response))
         self.crawler.stats.inc_value("jpnews/discovery/feed_links", len(entries))
         for entry in entries:
@@ -88,6 +98,7 @@ class NewsSpider(Spider):
                 yield self._article_request(entry.url, entry.published, "feed")
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value(FETCHED)
         pages, children = sitemap_entries(response.body, self.public_url(response))
         self.crawler.stats.inc_value("jpnews/discovery/sitemap_links", len(pages))
         for entry in pages:
@@ -100,6 +111,7 @@ class NewsSpider(Spider):
                                     sitemap_depth=depth + 1)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value(FETCHED)
         public = self.public_url(response)
         try:
             text, _ = decode_html(response.body, _content_type(response))
@@ -127,13 +139,16 @@ class NewsSpider(Spider):
 
     # ---- articles -------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[RawArticle | RawPage]:
+    def parse_article(self, response: Response) -> Iterator[RawArticle]:
+        self.crawler.stats.inc_value(FETCHED)
         public = self.public_url(response)
         crawled_at = datetime.now(timezone.utc)
         content_type = _content_type(response)
         # The page itself is kept first, parseable or not: a parser fixed later repairs it.
-        yield RawPage(url=public, source=self.source.id, body=response.body,
-                      status=response.status, headers=_headers(response), fetched_at=crawled_at)
+        self.crawler.signals.send_catch_log(
+            page_fetched, page=RawPage(url=public, source=self.source.id, body=response.body,
+                                       status=response.status, headers=_headers(response),
+                                       fetched_at=crawled_at))
         raw = read_page(self.crawler.stats, public, response.body, crawled_at, content_type,
                         self.source)
         if raw is None:
@@ -151,12 +166,20 @@ class NewsSpider(Spider):
         """A request that failed for good (after retries): counted and logged, never fatal."""
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("jpnews_kind", "page")
-        reason = type(failure.value).__name__
-        response = getattr(failure.value, "response", None)
-        detail = f"HTTP {response.status}" if response is not None else str(failure.value)
-        self.crawler.stats.inc_value(f"jpnews/errors/{kind}/{reason}")
+        reason = failure_reason(failure)
+        self.crawler.stats.inc_value(f"jpnews/errors/{kind}/{type(failure.value).__name__}")
+        self.crawler.stats.inc_value(FAILED + reason)
         log.warning("failed %s %s: %s", kind, request.meta.get("public_url", request.url),
-                    detail)
+                    reason)
+
+    def closed(self, reason: str) -> None:
+        """The outlet's summary line; a crawl in which no request succeeded is an error, which
+        `scrapy crawl` turns into its exit status (crawler/commands/crawl.py)."""
+        stats = self.crawler.stats.get_stats()
+        log.info(summary(self.name, stats))
+        failed = why_failed(stats)
+        if failed and reason == "finished":
+            log.error("%s: crawl failed: %s", self.name, failed)
 
 
 def read_page(stats: StatsCollector, url: str, body: bytes, fetched_at: datetime,

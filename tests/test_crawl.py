@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import SAMPLE_NOW, run_jpnews, run_scrapy
+from conftest import SAMPLE_NOW, fresh_database, run_jpnews, run_scrapy
 
 from crawler.demo.articles import SAMPLE_ARTICLES
 from crawler.demo.server import SiteServer
-from crawler.demo.site import BAD_PAGES, EDITED_SLUG, build_sample_site
+from crawler.demo.site import BAD_PAGES, EDITED_SLUG, Page, SampleSite, build_sample_site
 
 STORABLE = [a for a in SAMPLE_ARTICLES if a.kind != "not-article"]
 
 
 def crawl(database_url: str, base_url: str, *extra: str) -> dict:
-    """`scrapy crawl japantoday` against the mirror; returns the crawl_runs row it wrote."""
+    """`scrapy crawl japantoday` against the mirror; returns the crawl_runs row it wrote, with
+    the crawl's log under "log"."""
     done = run_scrapy(
         "crawl", "japantoday",
         "-s", f"DATABASE_URL={database_url}",
@@ -28,7 +32,8 @@ def crawl(database_url: str, base_url: str, *extra: str) -> dict:
     assert done.returncode == 0, done.stderr[-3000:]
     with psycopg.connect(database_url) as conn:
         conn.row_factory = psycopg.rows.dict_row
-        return conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+        run = conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    return {**run, "log": done.stderr}
 
 
 @pytest.fixture
@@ -89,6 +94,77 @@ def test_second_crawl_adds_nothing_and_an_edit_makes_a_version(db: str) -> None:
         assert versions[0][1] != versions[1][1]
         assert conn.execute("SELECT version FROM articles WHERE canonical_url LIKE %s",
                             (f"%/{EDITED_SLUG}",)).fetchone()[0] == 2
+
+
+def test_feed_export_writes_the_articles_jpnews_import_reads(db: str, admin_url: str,
+                                                             tmp_path: Path) -> None:
+    feed = tmp_path / "articles.jsonl"
+    with SiteServer(build_sample_site(SAMPLE_NOW)) as server:
+        run = crawl(db, server.base_url, "-O", str(feed))
+    lines = feed.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == run["articles_new"] == len(STORABLE)
+    assert " ERROR: " not in run["log"] and "Traceback" not in run["log"]
+    assert f"Stored jsonl feed ({len(STORABLE)} items)" in run["log"]
+    # articles only, in the schema's JSON form: no raw page, no internal MinHash
+    assert all(set(r) >= {"url", "canonical_url", "title", "body", "content_hash"}
+               and "minhash" not in r and "status" not in r for r in records)
+    assert {r["canonical_url"].rsplit("/", 1)[-1] for r in records} == {a.slug for a in STORABLE}
+    with psycopg.connect(db) as conn:  # raw pages still reach the store, by their own path
+        assert conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0] >= len(STORABLE)
+    with fresh_database(admin_url) as other:
+        done = run_jpnews("import", str(feed), "--database-url", other)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{len(STORABLE)} records: {len(STORABLE)} new," in done.stdout
+    assert "0 rejected" in done.stdout
+
+
+# Failures of every request come quickly: no retry, no politeness pause on loopback.
+FAST_FAILURE = ("-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_TIMEOUT=3", "-s", "DOWNLOAD_DELAY=0",
+                "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connections to it are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_crawl_that_fetched_nothing_fails_and_shows_no_older_article(db: str) -> None:
+    with SiteServer(build_sample_site(SAMPLE_NOW)) as server:
+        crawl(db, server.base_url)  # an earlier run's articles, which must not be shown as new
+    done = run_jpnews("crawl", "japantoday", "--database-url", db,
+                      "--base-url", f"japantoday=http://127.0.0.1:{closed_port()}", *FAST_FAILURE)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-3000:]
+    assert "Traceback" not in output
+    failed = re.search(r"connection refused ×(\d+)", done.stdout)
+    assert failed, done.stdout
+    # one warning line per failed request at most: no "Gave up retrying" beside it
+    assert done.stderr.count("Connection was refused") <= 1  # robots.txt, once
+    assert done.stderr.count("WARNING: failed ") == int(failed.group(1))
+    assert "(japantoday, failed): 0 pages fetched" in done.stdout
+    assert "jpnews: error: crawl failed: japantoday: every request failed" in done.stderr
+    assert not any(a.title in output for a in STORABLE)
+
+
+def test_scrapy_crawl_of_a_site_answering_500_fails(db: str) -> None:
+    site = build_sample_site(SAMPLE_NOW)
+    broken = SampleSite(site.now, {path: Page(b"<html>down</html>", status=500)
+                                   for path in site.pages}, [])
+    with SiteServer(broken) as server:
+        done = run_scrapy("crawl", "japantoday", "-s", f"DATABASE_URL={db}",
+                          "-s", "JPNEWS_BASE_URLS=" + json.dumps({"japantoday": server.base_url}),
+                          *FAST_FAILURE)
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert re.search(r"ERROR: japantoday: crawl failed: every request failed \(HTTP 500 ×\d+\)",
+                     done.stderr), done.stderr[-3000:]
+    assert re.search(r"japantoday: fetched 0 pages, stored 0 new, .*: HTTP 500 ×\d+",
+                     done.stderr)
+    with psycopg.connect(db) as conn:
+        assert conn.execute("SELECT finish_reason FROM crawl_runs").fetchone()[0] == "failed"
 
 
 def test_demo_runs_end_to_end(db: str) -> None:

@@ -1,0 +1,105 @@
+"""How a crawl went, judged the same way by `jpnews crawl` and `scrapy crawl`.
+
+A failed request is counted by a reason a user can act on ("DNS lookup failed", "HTTP 500") and
+logged on one line; a crawl in which no request succeeded (no network, a dead mirror, a site
+answering errors only) is a failed crawl, with a non-zero exit, never a quiet "finished".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from scrapy import exceptions as scrapy_errors
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error
+from twisted.python.failure import Failure
+
+FETCHED = "jpnews/fetched"
+"""Responses a callback of the spider accepted (an HTTP error never reaches one)."""
+FAILED = "jpnews/failed/"
+"""Prefix of the count of failed requests, by reason."""
+
+_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (scrapy_errors.CannotResolveHostError, "DNS lookup failed"),
+    (scrapy_errors.DownloadConnectionRefusedError, "connection refused"),
+    (scrapy_errors.DownloadTimeoutError, "timed out"),
+    (scrapy_errors.ResponseDataLossError, "response cut short"),
+    (scrapy_errors.DownloadFailedError, "download failed"),
+    (error.DNSLookupError, "DNS lookup failed"),
+    (error.ConnectionRefusedError, "connection refused"),
+    (error.TimeoutError, "timed out"),
+    (error.TCPTimedOutError, "timed out"),
+    (error.ConnectionLost, "connection lost"),
+    (error.ConnectError, "could not connect"),
+)
+
+
+def failure_reason(failure: Failure) -> str:
+    """The reason a request failed, in words, for counting alike failures together."""
+    value = failure.value
+    if isinstance(value, HttpError):
+        return f"HTTP {value.response.status}"
+    for kind, words in _REASONS:
+        if isinstance(value, kind):
+            return words
+    name = type(value).__name__
+    if "Timeout" in name:  # Scrapy's and Twisted's many timeouts
+        return "timed out"
+    return name
+
+
+def failures(stats: Mapping[str, Any]) -> dict[str, int]:
+    return {k[len(FAILED):]: int(v) for k, v in stats.items() if k.startswith(FAILED)}
+
+
+def describe_failures(counts: Mapping[str, int]) -> str:
+    """"DNS lookup failed ×20, HTTP 500 ×3", most frequent first."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{reason} ×{count}" for reason, count in ordered)
+
+
+def why_failed(stats: Mapping[str, Any]) -> str | None:
+    """Why the crawl counts as failed, or None when at least one request succeeded."""
+    if stats.get(FETCHED, 0):
+        return None
+    failed = failures(stats)
+    if failed:
+        return f"every request failed ({describe_failures(failed)})"
+    return "no page was fetched"
+
+
+def summary(name: str, stats: Mapping[str, Any]) -> str:
+    """One line per outlet: fetched, stored, failed and why."""
+    stored = {key: stats.get(f"jpnews/articles/{key}", 0)
+              for key in ("new", "updated", "refreshed", "unchanged")}
+    failed = failures(stats)
+    line = (f"{name}: fetched {stats.get(FETCHED, 0)} pages, stored "
+            + ", ".join(f"{count} {key}" for key, count in stored.items())
+            + f"; failed {sum(failed.values())} requests")
+    return line + (f": {describe_failures(failed)}" if failed else "")
+
+
+class OneLine(logging.Filter):
+    """Scrapy logs a robots.txt that cannot be fetched with its traceback, and every request it
+    gives up retrying on a line of its own, before the spider's errback logs it again. A failed
+    request is the network's doing, not a bug: one warning line, without a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "scrapy.downloadermiddlewares.retry" and \
+                str(record.msg).startswith("Gave up retrying"):
+            return False  # the errback's line says it
+        if record.exc_info and record.name == "scrapy.downloadermiddlewares.robotstxt":
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+ONE_LINE = OneLine()
+
+
+def quiet_failed_requests() -> None:
+    """Install the filter once, whatever the number of spiders in the process."""
+    for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+        logging.getLogger(name).addFilter(ONE_LINE)
