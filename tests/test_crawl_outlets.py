@@ -59,7 +59,15 @@ def outlet_site(outlet: str, sitemap_depth: int = 1) -> tuple[SampleSite, list[d
             items.append(f"<item><title>t</title><link>{data['url']}</link>"
                          f"<pubDate>{stamp}</pubDate></item>")
             urls.append(data["url"])
-        if source.feeds:
+        if outlet == "nhk_easy":  # its news list is JSON: news ids by day
+            days: dict[str, list[dict]] = {}
+            for data in expected:
+                when = datetime.fromisoformat(data["published_at"])
+                days.setdefault(f"{when:%Y-%m-%d}", []).append(
+                    {"news_id": data["url"].rsplit("/", 1)[-1].removesuffix(".html"),
+                     "news_prearranged_time": f"{when:%Y-%m-%d %H:%M:%S}"})
+            pages[_path(source.feeds[0])] = Page(json.dumps([days]).encode(), "application/json")
+        elif source.feeds:
             feed = f"<rss version='2.0'><channel>{''.join(items)}</channel></rss>".encode()
             pages[_path(source.feeds[0])] = Page(feed, "application/rss+xml")
         else:
