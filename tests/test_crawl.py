@@ -69,6 +69,7 @@ def test_crawl_stores_every_sample_article_and_counts_bad_pages(db: str, sample_
         stats = conn.execute("SELECT stats FROM crawl_runs").fetchone()[0]
         assert stats["jpnews/field/body/microdata"] >= 1
         assert stats["jpnews/field/body/generic"] >= 1
+        assert stats["jpnews/field/layout/unknown"] == 1  # the redesigned page
 
 
 def test_second_crawl_adds_nothing_and_an_edit_makes_a_version(db: str) -> None:

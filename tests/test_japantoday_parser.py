@@ -73,6 +73,10 @@ def test_layers_are_recorded() -> None:
     assert by_kind["no-jsonld"]["title"] == "microdata"
     assert by_kind["redesign"]["body"] == "generic"  # a layout no rule knows
     assert by_kind["redesign"]["published"] == "jsonld"
+    # read by the generic page, not by Japan Today's rules, and marked so that crawls count it
+    assert by_kind["redesign"]["parser"] == "ArticlePage"
+    assert by_kind["redesign"]["layout"] == "unknown"
+    assert "layout" not in by_kind["standard"] and by_kind["standard"]["parser"] == "JapanToday2017"
     assert "published" not in by_kind["no-date"]
 
 

@@ -19,7 +19,7 @@ import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
-from crawler.items import Article
+from crawler.items import Article, RawPage
 from pipelines.store import StorePipeline
 
 
@@ -191,3 +191,28 @@ def test_a_batch_that_fails_unexpectedly_is_spilled_not_lost(
     assert pipeline.spill_path is not None
     spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
     assert [a["canonical_url"] for a in spilled] == [a.canonical_url for a in articles]
+
+
+def test_raw_pages_wait_out_an_outage_and_are_stored_when_back(
+        db: str, relay: tuple[Relay, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A raw page is dropped only under pressure (the end of the crawl, a full buffer): a
+    database gone for a moment costs none of them."""
+    proxy, url = relay
+    pipeline = _pipeline(url, tmp_path, monkeypatch)
+    now = datetime(2026, 11, 29, tzinfo=timezone.utc)
+    pages = [RawPage(url=f"https://japantoday.com/category/national/story-{i}",
+                     source="japantoday", body=f"<html>page {i}</html>".encode(), status=200,
+                     headers={}, fetched_at=now) for i in range(5)]
+    proxy.cut()
+    for page in pages:
+        pipeline.process_item(page)  # the fifth fills a batch: written now, and refused
+    assert [p.url for p in pipeline.pages] == [p.url for p in pages]
+    assert not pipeline.stats.get_value("jpnews/store/raw_pages_lost")
+    proxy.restore()
+    pipeline.retry_at = 0.0  # the back-off has passed
+    pipeline.close_spider()
+    with psycopg.connect(db) as conn:
+        stored = {row[0] for row in conn.execute("SELECT url FROM raw_pages")}
+    assert stored == {p.url for p in pages}
+    assert not pipeline.stats.get_value("jpnews/store/raw_pages_lost")
