@@ -131,6 +131,10 @@ class ImportSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImportSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        # The import's summary reports each record the pipelines drop (item_dropped, above);
+        # the normaliser's warning line per drop, meant for crawls, would say it again on
+        # stderr, once per record of a wrong file.
+        logging.getLogger("pipelines.normalize").setLevel(logging.ERROR)
         return spider
 
     def item_dropped(self, item: Any, exception: BaseException, **_: Any) -> None:

@@ -177,15 +177,17 @@ def test_many_rejections_are_summarised_and_exit_non_zero(db: str, tmp_path: Pat
     lines = [json.dumps(invented(0))]
     lines += [json.dumps({"url": f"https://news.example.org/local/{n}"}) for n in range(3000)]
     lines += ["{broken" for _ in range(1000)]
+    lines += [json.dumps(record(f"short-{n}", "Too short.")) for n in range(500)]  # normalise
     dump = write_lines(tmp_path / "bad.jsonl", lines)
     done = run_jpnews("import", str(dump), "--database-url", db)
     records, counts = summary(done.stdout)
-    assert records == 4001 and counts["new"] == 1 and counts["rejected"] == 4000
+    assert records == 4501 and counts["new"] == 1 and counts["rejected"] == 4500
     out = done.stdout.strip().splitlines()
     assert len(out) < 20, done.stdout[:3000]
     assert "  rejected bad.jsonl:2: missing title, body" in out
     assert "  3000 × missing title, body" in out and "  1000 × not JSON" in out
-    assert_one_error_line(done, "4000 records rejected")
+    assert "  500 × body_too_short" in out
+    assert_one_error_line(done, "4500 records rejected")
 
     allowed = run_jpnews("import", str(dump), "--database-url", db, "--allow-rejects")
     assert allowed.returncode == 0 and "error" not in allowed.stderr, allowed.stderr[-2000:]
