@@ -152,8 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="a dump of `jpnews export`")
     load.add_argument("--allow-rejects", action="store_true",
                       help="exit 0 even when records were rejected (by default any rejected "
-                           "record, like a file that is unreadable or breaks off, exits 1; "
-                           "the records before it are stored either way)")
+                           "record exits 1); a file that is unreadable or breaks off exits 1 "
+                           "either way, after storing the records before the break")
     load.add_argument("--database-url")
     load.set_defaults(handler=cmd_import)
 
