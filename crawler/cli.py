@@ -150,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
                                "(JSON lines, gzipped, zstd or not) or a Parquet dump (a file or "
                                "a folder) through normalise, dedup and store")
     load.add_argument("file", type=Path, help="a dump of `jpnews export`")
+    load.add_argument("--allow-rejects", action="store_true",
+                      help="exit 0 even when records were rejected (by default any rejected "
+                           "record exits 1); a file that is unreadable or breaks off exits 1 "
+                           "either way, after storing the records before the break")
     load.add_argument("--database-url")
     load.set_defaults(handler=cmd_import)
 
@@ -326,17 +330,37 @@ def cmd_import(args: argparse.Namespace) -> int:
         "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "JPNEWS_PROGRESS": True,
         "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}}, path=args.file)["import"]
     stats = crawler.stats.get_stats()
-    rejected = crawler.spider.rejected if crawler.spider else []
-    print(f"{args.file}: {stats.get('jpnews/import/records', 0)} records: "
-          f"{stats.get('jpnews/articles/new', 0)} new, "
-          f"{stats.get('jpnews/articles/updated', 0)} updated, "
-          f"{stats.get('jpnews/articles/refreshed', 0)} refreshed, "
-          f"{stats.get('jpnews/articles/unchanged', 0)} unchanged, "
-          f"{stats.get('jpnews/articles/duplicates', 0)} duplicate (joined a story), "
-          f"{stats.get('jpnews/articles/forgotten', 0)} forgotten (taken down, not stored), "
-          f"{len(rejected)} rejected")
-    for origin, reason in rejected:
-        print(f"  rejected {origin}: {reason}")
+    spider = crawler.spider
+    assert isinstance(spider, ImportSpider)
+    new_duplicates = stats.get("jpnews/articles/new_duplicates", 0)
+    duplicates = stats.get("jpnews/articles/duplicates", 0)
+    # One partition of the records, so that the counts add up: a new article that joined
+    # another's story counts as a duplicate, not as new; likewise a new text of a stored one.
+    counts = {
+        "new": stats.get("jpnews/articles/new", 0) - new_duplicates,
+        "updated": stats.get("jpnews/articles/updated", 0) - (duplicates - new_duplicates),
+        "refreshed": stats.get("jpnews/articles/refreshed", 0),
+        "unchanged": stats.get("jpnews/articles/unchanged", 0),
+        "duplicate (joined a story)": duplicates,
+        "repeated (URL already in this file)": spider.repeated,
+        "forgotten (taken down, not stored)": stats.get("jpnews/articles/forgotten", 0),
+        "rejected": len(spider.rejected)}
+    spilled = stats.get("jpnews/store/spilled", 0)
+    if spilled:
+        counts["not stored (saved to the spill file)"] = spilled
+    records = stats.get("jpnews/import/records", 0)
+    print(f"{args.file}: {records} records: "
+          + ", ".join(f"{count} {name}" for name, count in counts.items()))
+    for line in spider.rejected.lines():
+        print(line)
+    if sum(counts.values()) != records:  # a record the summary does not account for
+        raise UserError(f"{args.file}: {records} records read but "
+                        f"{sum(counts.values())} accounted for")
+    if spider.failure:
+        raise UserError(f"{spider.failure} ({records} records read before it, counted above)")
+    if spider.rejected and not args.allow_rejects:
+        raise UserError(f"{args.file}: {len(spider.rejected)} records rejected "
+                        "(--allow-rejects to accept)")
     return 0
 
 

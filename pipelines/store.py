@@ -267,7 +267,7 @@ class StorePipeline:
                                  (time.thread_time() - cpu_started) * 1000)
             self.result += written
             for name in ("new", "updated", "refreshed", "unchanged", "duplicates",
-                         "forgotten"):
+                         "new_duplicates", "forgotten"):
                 self.stats.set_value(f"jpnews/articles/{name}", getattr(self.result, name))
 
     def _set_aside(self, article: Article, exc: psycopg.Error) -> None:

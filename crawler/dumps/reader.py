@@ -4,8 +4,10 @@ Parquet (one file, or a folder of them, Hive partition folders included).
 A record is the JSON form of an article (crawler/dumps/fields.py), whatever the format it was
 stored in, each with its origin ("dump.jsonl:12", "published_date=2026-11-29/part-0.parquet:3")
 for messages. A record that cannot be read is an entry with an error, not a stop: one bad line
-must not lose the rest of a dump. A file that cannot be read at all is refused by `check`
-before the import starts.
+must not lose the rest of a dump. A file that cannot be read at all (missing, binary, HTML or
+any text that does not begin with a JSON object) is refused by `check` before the import
+starts; one that breaks further on (a truncated gzip, bytes that are not UTF-8, a damaged
+Parquet page) raises DumpError from `entries` after the records read before the damage.
 
 Formats are told by content, not by name: a dump renamed or fetched without its extension
 still loads.
@@ -16,10 +18,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, BinaryIO, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -36,6 +39,11 @@ BATCH_ROWS = 1000
 
 class DumpError(ValueError):
     """A dump that cannot be read; one line meant for the user."""
+
+
+UNREADABLE = (OSError, EOFError, zlib.error, zstandard.ZstdError)
+"""What a damaged JSON-lines file raises while it is read: a truncated or corrupt gzip or
+zstandard stream."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +84,7 @@ def check(path: Path) -> None:
         if not path.exists():
             raise DumpError(f"cannot read {path}: no such file or folder")
         if kind(path) == "jsonl":
-            with open_lines(path) as lines:
-                lines.read(1)
+            _check_first_line(path)
             return
         files = parquet_files(path)
         if not files:
@@ -89,21 +96,39 @@ def check(path: Path) -> None:
                 raise DumpError(f"cannot read {file}: {_first_line(exc)}") from None
     except OSError as exc:
         raise DumpError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (EOFError, zstandard.ZstdError, UnicodeDecodeError) as exc:
+    except UNREADABLE as exc:
         raise DumpError(f"cannot read {path}: {_first_line(exc)}") from None
 
 
-def open_lines(path: Path) -> TextIO:
-    """A JSON-lines file, gzipped, zstandard-compressed or neither."""
+def _check_first_line(path: Path) -> None:
+    """A JSON-lines dump begins with a JSON object: anything else (an HTML page, a CSV, a
+    binary) is the wrong file, not thousands of bad records."""
+    with open_lines(path) as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except ValueError:  # UnicodeDecodeError included: not UTF-8
+                record = None
+            if not isinstance(record, dict):
+                raise DumpError(f"cannot read {path}: not JSON lines nor Parquet "
+                                f"(line {number} is not a JSON object)")
+            return
+
+
+def open_lines(path: Path) -> BinaryIO:
+    """A JSON-lines file, gzipped, zstandard-compressed or neither, as lines of bytes: each
+    line is decoded on its own, so that bytes that are not UTF-8 cost their line only, and a
+    stream that breaks off yields every complete line before the break."""
     raw = path.open("rb")
     magic = raw.read(4)
     raw.seek(0)
     if magic.startswith(GZIP_MAGIC):
-        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8")
+        return io.BufferedReader(gzip.GzipFile(fileobj=raw))
     if magic == ZSTD_MAGIC:
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-        return io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8")
-    return io.TextIOWrapper(raw, encoding="utf-8")
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))
+    return raw
 
 
 def entries(path: Path) -> Iterator[Entry]:
@@ -115,20 +140,33 @@ def entries(path: Path) -> Iterator[Entry]:
 
 
 def _json_entries(path: Path) -> Iterator[Entry]:
-    with open_lines(path) as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            origin = f"{path.name}:{number}"
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                yield Entry(origin, None, _first_line(exc))
-                continue
-            if isinstance(record, dict):
-                yield Entry(origin, record)
-            else:
-                yield Entry(origin, None, "not a JSON object")
+    number = 0
+    try:
+        with open_lines(path) as lines:
+            for number, line in enumerate(lines, start=1):
+                yield from _json_entry(path, number, line)
+    except UNREADABLE as exc:
+        raise DumpError(f"cannot read {path} after line {number}: {_first_line(exc)}") from None
+
+
+def _json_entry(path: Path, number: int, line: bytes) -> Iterator[Entry]:
+    if not line.strip():
+        return
+    origin = f"{path.name}:{number}"
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Entry(origin, None, f"not UTF-8: byte {exc.start + 1}")
+        return
+    try:
+        record = json.loads(text)
+    except ValueError as exc:
+        yield Entry(origin, None, f"not JSON: {_first_line(exc)}")
+        return
+    if isinstance(record, dict):
+        yield Entry(origin, record)
+    else:
+        yield Entry(origin, None, "not a JSON object")
 
 
 def _parquet_entries(path: Path) -> Iterator[Entry]:
@@ -136,14 +174,19 @@ def _parquet_entries(path: Path) -> Iterator[Entry]:
     for file in parquet_files(path):
         name = file.relative_to(base).as_posix()
         number = 0
-        with pq.ParquetFile(file) as parquet:
-            for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-                for row in batch.to_pylist():
-                    number += 1
-                    try:
-                        yield Entry(f"{name}:{number}", record_from_arrow(row))
-                    except ValueError as exc:  # provenance that is not JSON
-                        yield Entry(f"{name}:{number}", None, _first_line(exc))
+        try:
+            with pq.ParquetFile(file) as parquet:
+                for group in range(parquet.num_row_groups):  # a damaged group costs itself
+                    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[group]):
+                        for row in batch.to_pylist():
+                            number += 1
+                            try:
+                                yield Entry(f"{name}:{number}", record_from_arrow(row))
+                            except ValueError as exc:  # provenance that is not JSON
+                                yield Entry(f"{name}:{number}", None, _first_line(exc))
+        except (pa.ArrowException, OSError) as exc:
+            raise DumpError(f"cannot read {file} after row {number}: "
+                            f"{_first_line(exc)}") from None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -116,6 +116,8 @@ class WriteResult:
     unchanged: int = 0
     duplicates: int = 0
     """New or changed texts that joined another article's story (exact or near copies)."""
+    new_duplicates: int = 0
+    """Of `duplicates`, those that are also counted in `new`."""
     forgotten: int = 0
     """Articles not stored because `jpnews forget` took their URL down."""
 
@@ -125,6 +127,7 @@ class WriteResult:
         self.refreshed += other.refreshed
         self.unchanged += other.unchanged
         self.duplicates += other.duplicates
+        self.new_duplicates += other.new_duplicates
         self.forgotten += other.forgotten
         return self
 
@@ -168,7 +171,7 @@ class ArticleStore:
         self._keep_statistics()
         return WriteResult(new=new, updated=updated, refreshed=refreshed,
                            unchanged=len(latest) - len(merged), duplicates=dedup.duplicates,
-                           forgotten=len(forgotten))
+                           new_duplicates=dedup.joined_new, forgotten=len(forgotten))
 
     def _keep_statistics(self) -> None:
         """ANALYZE the growing tables once they have grown by half since their statistics.

@@ -38,6 +38,9 @@ class DedupResult:
     """Texts identical (after normalisation) to a stored one: joined its story."""
     near: int = 0
     """Near-copies of a stored text: joined its story."""
+    joined_new: int = 0
+    """Of the exact and near copies, those that were new articles (not a new text of a
+    stored one): a summary that adds up counts them apart from `new`."""
 
     @property
     def duplicates(self) -> int:
@@ -48,6 +51,7 @@ def assign(cur: psycopg.Cursor, changed: Sequence[tuple[int, Article, bool]]) ->
     """Attach each (article id, article, was it inserted) whose text is new to a story."""
     result = DedupResult()
     rows = [(article_id, article) for article_id, article, _ in changed if article.minhash]
+    inserted_ids = {article_id for article_id, _, was_inserted in changed if was_inserted}
     if not rows:
         return result
     cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
@@ -116,6 +120,7 @@ def assign(cur: psycopg.Cursor, changed: Sequence[tuple[int, Article, bool]]) ->
             memberships.append((story, article_id, other, score, kind))
             result.exact += kind == "exact"
             result.near += kind == "near"
+            result.joined_new += article_id in inserted_ids
 
     drawn: dict[int, int] = {}
     if new_stories:
