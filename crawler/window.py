@@ -34,11 +34,10 @@ def parse_since(text: str, now: datetime | None = None) -> datetime | None:
         if start is None or start < EARLIEST:
             raise WindowError(f"{text!r} reaches back before {EARLIEST.year}")
         return start
-    try:
+    if re.match(r"\d{4}-", value):  # meant as a date: its own message ("before 1900")
         return parse_instant(text)
-    except WindowError:
-        raise WindowError(f"not a time window: {text!r} (use 24h, 3d, 2w, 6m, 1y, an ISO date "
-                          "or 'any')") from None
+    raise WindowError(f"not a time window: {text!r} (use 24h, 3d, 2w, 6m, 1y, an ISO date "
+                      "or 'any')")
 
 
 def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
