@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, DatabaseUnavailable) as exc:
         print(f"jpnews: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except psycopg.Error as exc:  # the server went away mid-command, or refused a statement
+    except (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege,
+            psycopg.errors.ReadOnlySqlTransaction) as exc:
+        # The server went away mid-command, timed out, ran out of room or refused a statement
+        # to this user. Any other database error is a bug of jpnews: its traceback stays.
         text = str(exc).strip()
         reason = text.splitlines()[0] if text else type(exc).__name__
         print(f"jpnews: error: database: {reason}", file=sys.stderr)

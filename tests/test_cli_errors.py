@@ -131,3 +131,21 @@ def test_an_embedded_server_that_cannot_start_is_one_line(
     line = one_error_line(run_jpnews("db", "status", env={"JPNEWS_DATA_DIR": str(tmp_path)}))
     assert "could not start the embedded Postgres: pg_ctl exited with status 1" in line
     assert str(tmp_path / "pgdata" / "log") in line
+
+
+def test_an_unexpected_database_error_keeps_its_traceback(admin_url: str) -> None:
+    """Only known failures become one line: a database that claims every migration but has
+    no tables is not one of them, and hiding it would hide a bug."""
+    from conftest import fresh_database
+
+    from crawler.storage.db import migrations
+
+    with fresh_database(admin_url) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, "
+                         "applied_at timestamptz NOT NULL DEFAULT now())")
+            for name, _ in migrations():
+                conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (name,))
+        done = run_jpnews("clusters", "--database-url", url)
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and "UndefinedTable" in done.stderr, done.stderr
