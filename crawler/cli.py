@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, DatabaseUnavailable) as exc:
         print(f"jpnews: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except psycopg.Error as exc:  # the server went away mid-command, or refused a statement
+    except (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege,
+            psycopg.errors.ReadOnlySqlTransaction) as exc:
+        # The server went away mid-command, timed out, ran out of room or refused a statement
+        # to this user. Any other database error is a bug of jpnews: its traceback stays.
         text = str(exc).strip()
         reason = text.splitlines()[0] if text else type(exc).__name__
         print(f"jpnews: error: database: {reason}", file=sys.stderr)
@@ -55,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jpnews", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="crawl a sample Japan Today site served on loopback "
@@ -71,9 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--database-url")
     crawl.set_defaults(handler=cmd_crawl)
 
-    extract = commands.add_parser("extract", help="print the article of saved pages as JSON")
+    extract = commands.add_parser("extract", help="print the article of saved pages as JSON",
+                                  usage="%(prog)s --url URL FILE | --list PAGES.tsv")
     extract.add_argument("file", nargs="?", type=Path, help="a saved page (.html or .html.gz)")
-    extract.add_argument("--url", help="the page's URL (chooses the outlet's parser)")
+    extract.add_argument("--url", help="the page's URL, required with FILE (it chooses the "
+                         "outlet's parser)")
     extract.add_argument("--list", type=Path, metavar="PAGES.tsv",
                          help="lines of URL<TAB>PATH: one JSON line per page")
     extract.add_argument("--crawled-at", help="ISO time the page was fetched (default: now); "
@@ -201,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     clusters.add_argument("--source", help="clusters with a member from this outlet")
     clusters.add_argument("--since", help="clusters with a member published since: 3d, 2w, 6m, "
                           "1y or an ISO date")
-    clusters.add_argument("--limit", type=int, default=50)
+    clusters.add_argument("--limit", type=int, default=50, help="default 50")
     clusters.add_argument("--json", action="store_true", help="one JSON array")
     clusters.add_argument("--database-url")
     clusters.set_defaults(handler=cmd_clusters)
@@ -214,7 +220,25 @@ def build_parser() -> argparse.ArgumentParser:
     status = db_commands.add_parser("status", help="where the database is and what it holds")
     status.add_argument("--database-url")
     status.set_defaults(handler=cmd_db_status)
+    url = db_commands.add_parser("url", help="the database's URL, for psql and other clients "
+                                 "(starts the embedded server if it is used and stopped)")
+    url.add_argument("--database-url")
+    url.set_defaults(handler=cmd_db_url)
+    stop = db_commands.add_parser("stop", help="stop the embedded server (it keeps running "
+                                  "between commands; the next command starts it again)")
+    stop.add_argument("--database-url", help="if given (or DATABASE_URL is set), there is no "
+                      "embedded server to stop")
+    stop.set_defaults(handler=cmd_db_stop)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jpnews")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 # ---- demo and crawl ------------------------------------------------------------------------------
@@ -369,12 +393,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from crawler.dumps.output import OutputError
     from crawler.dumps.selection import Selection, SelectionError
     from crawler.storage.db import session
-    from crawler.window import WindowError, parse_instant
 
-    try:
-        until = parse_instant(args.until, end_of_day=True) if args.until else None
-    except WindowError as exc:
-        raise UserError(str(exc)) from None
+    until = _instant(args.until, end_of_day=True) if args.until else None
     selection = Selection(
         sources=tuple(s.strip().lower() for s in args.source if s.strip()),
         group=(args.group or "").strip().lower() or None,
@@ -560,9 +580,14 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def cmd_clusters(args: argparse.Namespace) -> int:
     from crawler.fingerprint import similarity
     from crawler.storage.db import session
+    from crawler.storage.search import unknown_values
 
+    if args.limit < 1:
+        raise UserError(f"--limit must be 1 or more, not {args.limit}")
     since = _since(args.since)
     with session(args.database_url) as conn:
+        if args.source and unknown_values(conn, "source", [args.source]):
+            raise UserError(f"unknown outlet: {args.source!r} (see `jpnews sources`)")
         stories = conn.execute(
             """SELECT s.id, s.representative_id FROM stories s
                WHERE s.members > 1
@@ -667,7 +692,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.extract import extract_article, read_saved_page
     from crawler.html import UndecodablePage
 
-    crawled_at = _iso(args.crawled_at) if args.crawled_at else None
+    crawled_at = _instant(args.crawled_at) if args.crawled_at else None
     if args.list:
         return _extract_list(args.list, crawled_at)
     if not args.file or not args.url:
@@ -729,12 +754,14 @@ def _since(text: str | None) -> datetime | None:
         raise UserError(str(exc)) from None
 
 
-def _iso(text: str) -> datetime:
+def _instant(text: str, *, end_of_day: bool = False) -> datetime:
+    """An ISO date or date-time in the one window grammar (crawler.window)."""
+    from crawler.window import WindowError, parse_instant
+
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"not an ISO date-time: {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return parse_instant(text, end_of_day=end_of_day)
+    except WindowError as exc:
+        raise UserError(str(exc)) from None
 
 
 # ---- search, sources, status ------------------------------------------------------------------
@@ -854,6 +881,34 @@ def cmd_db_status(args: argparse.Namespace) -> int:
     for id_, spider, started, reason, pages, new, updated in runs:
         print(f"  run {id_} {spider} {started:%Y-%m-%d %H:%M} {reason or 'running'}: "
               f"{pages} pages, {new} new, {updated} updated")
+    return 0
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    from crawler.storage.db import connect, database_url
+
+    url = database_url(args.database_url)
+    connect(url).close()  # print only a URL that works
+    print(url)
+    return 0
+
+
+def cmd_db_stop(args: argparse.Namespace) -> int:
+    from crawler.storage.db import describe
+    from crawler.storage.embedded import data_dir, stop
+
+    configured = args.database_url or os.environ.get("DATABASE_URL")
+    if configured:
+        raise UserError(f"the database is {describe(configured)} (--database-url or "
+                        "DATABASE_URL), not the embedded server: jpnews does not stop it")
+    try:
+        pid = stop()
+    except RuntimeError as exc:
+        raise UserError(f"could not stop the embedded Postgres: {exc}") from None
+    if pid is None:
+        print(f"no embedded server runs for {data_dir() / 'pgdata'}")
+    else:
+        print(f"stopped the embedded server (pid {pid}) of {data_dir() / 'pgdata'}")
     return 0
 
 

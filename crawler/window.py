@@ -34,11 +34,10 @@ def parse_since(text: str, now: datetime | None = None) -> datetime | None:
         if start is None or start < EARLIEST:
             raise WindowError(f"{text!r} reaches back before {EARLIEST.year}")
         return start
-    try:
+    if re.match(r"\d{4}-", value):  # meant as a date: its own message ("before 1900")
         return parse_instant(text)
-    except WindowError:
-        raise WindowError(f"not a time window: {text!r} (use 24h, 3d, 2w, 6m, 1y, an ISO date "
-                          "or 'any')") from None
+    raise WindowError(f"not a time window: {text!r} (use 24h, 3d, 2w, 6m, 1y, an ISO date "
+                      "or 'any')")
 
 
 def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
@@ -47,11 +46,15 @@ def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
     value = text.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            day = datetime.combine(date.fromisoformat(value), time(), timezone.utc)
-            return day + timedelta(days=1) if end_of_day else day
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.combine(date.fromisoformat(value), time(), timezone.utc)
+            if end_of_day:
+                parsed += timedelta(days=1)
+        else:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise WindowError(f"not an ISO date or date-time: {text!r}") from None
+    except OverflowError:  # the day after 9999-12-31
+        raise WindowError(f"{text!r} is past the year {datetime.max.year}") from None
     if parsed < EARLIEST.replace(tzinfo=parsed.tzinfo):
         raise WindowError(f"{text!r} is before {EARLIEST.year}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from crawler.query import MAX_QUERY_CHARS, Piece, QueryError, parse, split_piece
 from crawler.snippets import Highlighter, lexemes_of, phrase_pattern
 from crawler.storage.search import cjk_tsquery
 from crawler.web.i18n import choose
-from crawler.window import WindowError, parse_instant, parse_since
+from crawler.window import EARLIEST, WindowError, parse_instant, parse_since
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc)
 
@@ -156,7 +156,7 @@ def test_windows(text: str, expected: datetime | None) -> None:
     assert parse_since(text, NOW) == expected
 
 
-@pytest.mark.parametrize("text", ["10000y", "999999d", "5q", "-1d", "1.5y", "", "yesterday"])
+@pytest.mark.parametrize("text", ["127y", "10000y", "999999d", "999999y", "5q", "-1d", "1.5y", "", "yesterday"])
 def test_bad_windows_are_one_message(text: str) -> None:
     with pytest.raises(WindowError):
         parse_since(text, NOW)
@@ -165,6 +165,24 @@ def test_bad_windows_are_one_message(text: str) -> None:
 def test_a_closing_date_includes_its_day() -> None:
     assert parse_instant("2026-11-30", end_of_day=True) == datetime(2026, 12, 1,
                                                                     tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("126y", datetime(1900, 11, 29, 9, 0, tzinfo=timezone.utc)),  # the earliest bound, in
+    ("1900-01-01", EARLIEST),
+    ("9999-12-31", datetime(9999, 12, 31, tzinfo=timezone.utc)),
+])
+def test_window_bounds(text: str, expected: datetime) -> None:
+    assert parse_since(text, NOW) == expected
+
+
+@pytest.mark.parametrize(("text", "end_of_day"), [
+    ("1899-12-31", False), ("0001-01-01", True), ("1899-12-31T23:00:00", False),
+    ("9999-12-31", True), ("2026-02-30", False), ("99999-01-01", False),
+])
+def test_instants_out_of_bounds_are_one_message(text: str, end_of_day: bool) -> None:
+    with pytest.raises(WindowError):
+        parse_instant(text, end_of_day=end_of_day)
 
 
 def test_relative_time_in_english_and_indonesian() -> None:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import psycopg
 from psycopg_pool import ConnectionPool
@@ -37,21 +37,34 @@ def database_url(explicit: str | None = None) -> str:
 
 
 def describe(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for messages; a socket folder stays in the query string,
+    so that the URL still works with psql."""
     parts = urlsplit(url)
-    host = parts.hostname or dict(
-        p.split("=", 1) for p in parts.query.split("&") if "=" in p).get("host", "local socket")
+    user = f"{parts.username}@" if parts.username else ""
+    if parts.hostname is None:
+        socket = parse_qs(parts.query).get("host")
+        query = f"?host={quote(socket[0], safe='/')}" if socket else ""
+        return f"{parts.scheme}://{user}{parts.path}{query}"
     port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.username + '@' if parts.username else ''}{host}{port}" \
-           f"{parts.path}"
+    return f"{parts.scheme}://{user}{parts.hostname}{port}{parts.path}"
 
 
 def connect(url: str, *, timeout: int = 5) -> psycopg.Connection:
     try:
         return psycopg.connect(url, connect_timeout=timeout, autocommit=False)
+    except psycopg.ProgrammingError as exc:  # libpq could not parse the URL
+        raise DatabaseUnavailable(f"not a database URL (postgresql://USER@HOST:PORT/NAME): "
+                                  f"{_one_line(exc)}") from exc
     except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise DatabaseUnavailable(f"cannot reach Postgres at {describe(url)}: {reason}") from exc
+        raise DatabaseUnavailable(f"cannot reach Postgres at {describe(url)}: "
+                                  f"{_one_line(exc)}") from exc
+
+
+def _one_line(exc: Exception) -> str:
+    """libpq's message on one line: its cause ("Connection refused") is on the first line and
+    its hint ("Is the server running ...?") on the next, and the user needs both."""
+    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip()) \
+        or type(exc).__name__
 
 
 def migrations() -> list[tuple[str, str]]:
