@@ -206,7 +206,7 @@ def test_raw_pages_wait_out_an_outage_and_are_stored_when_back(
                      headers={}, fetched_at=now) for i in range(5)]
     proxy.cut()
     for page in pages:
-        pipeline.process_item(page)  # the fifth fills a batch: written now, and refused
+        pipeline.keep_page(page)  # the fifth fills a batch: written now, and refused
     assert [p.url for p in pipeline.pages] == [p.url for p in pages]
     assert not pipeline.stats.get_value("jpnews/store/raw_pages_lost")
     proxy.restore()
