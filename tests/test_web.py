@@ -182,16 +182,20 @@ def _cards(driver: Any) -> list[dict[str, str]]:
 
 
 def _submit(driver: Any) -> None:
-    """Submit the form and wait for the new page (not the old one being unloaded)."""
+    """Submit the form and wait for the new page (not the old one being unloaded): the old
+    page's window carries a mark that a new document does not have. (Waiting for the old
+    <html> element to go stale raced with Chromium, which sometimes reports it as "not in the
+    document" instead.)"""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.jpnewsOldPage = true")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait = WebDriverWait(driver, 15)
-    wait.until(expected_conditions.staleness_of(old))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    # a script may run while the old document unloads: that attempt fails, the next one counts
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return window.jpnewsOldPage === undefined && document.readyState === 'complete'"))
 
 
 def _search(driver: Any, query: str) -> None:
