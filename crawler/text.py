@@ -148,4 +148,10 @@ def split_byline(text: str) -> list[str]:
     """People of a printed byline: "By A and B / Yomiuri Shimbun Staff Writers" → [A, B]."""
     text = _BYLINE_ROLE.sub("", _BYLINE_PREFIX.sub("", clean_inline(text)))
     names = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|,|、|＆|&)\s*", text)
-    return [_BYLINE_JA_ROLE.sub("", n).strip() for n in names if n.strip()]
+    return [without_role(n) for n in names if n.strip()]
+
+
+def without_role(name: str) -> str:
+    """A Japanese name without the role printed after it (山田太郎記者 → 山田太郎), as bylines
+    and structured data both write it: the role is not part of the person's name."""
+    return _BYLINE_JA_ROLE.sub("", name).strip()

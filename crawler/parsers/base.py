@@ -28,7 +28,7 @@ from lxml.cssselect import CSSSelector
 from crawler.html import parse_html
 from crawler.items import RawArticle
 from crawler.sources import Source
-from crawler.text import clean_inline, split_byline, unescape_entities
+from crawler.text import clean_inline, split_byline, unescape_entities, without_role
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
@@ -464,7 +464,8 @@ class ArticlePage:
             if self.source else set()
         names: list[str] = []
         for name, _kind in _names(value):
-            name = re.sub(r"^(?:by|written by)\s+", "", clean_inline(name), flags=re.I)
+            name = without_role(re.sub(r"^(?:by|written by)\s+", "", clean_inline(name),
+                                       flags=re.I))
             if name and name.lower() not in own and name.lower() not in _PLACEHOLDER_NAMES \
                     and name not in names:
                 names.append(name)
