@@ -885,11 +885,11 @@ def cmd_db_status(args: argparse.Namespace) -> int:
 
 
 def cmd_db_url(args: argparse.Namespace) -> int:
-    from crawler.storage.db import connect, database_url
+    from crawler.storage.db import prepare
 
-    url = database_url(args.database_url)
-    connect(url).close()  # print only a URL that works
-    print(url)
+    # print only a URL that works, to a database with the schema in it (a first command on a
+    # new machine may be this one, before any crawl has made the tables)
+    print(prepare(args.database_url))
     return 0
 
 

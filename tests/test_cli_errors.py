@@ -105,9 +105,9 @@ def test_embedded_database_url_works_from_outside_and_stops(
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT current_database()").fetchone() == ("jpnews",)
         if shutil.which("psql"):
-            psql = subprocess.run(["psql", url, "-Atc", "select 1"], capture_output=True,
-                                  text=True, timeout=60)
-            assert (psql.returncode, psql.stdout.strip()) == (0, "1"), psql.stderr
+            psql = subprocess.run(["psql", url, "-Atc", "select count(*) from articles"],
+                                  capture_output=True, text=True, timeout=60)
+            assert (psql.returncode, psql.stdout.strip()) == (0, "0"), psql.stderr
     finally:
         stopped = jpnews("db", "stop")
     assert stopped.returncode == 0 and "stopped the embedded server" in stopped.stdout, stopped
