@@ -94,6 +94,16 @@ def test_an_outlet_without_new_articles_for_many_intervals_is_stale() -> None:
     assert verdict(runs, articles, seen).verdict == BROKEN
 
 
+def test_a_day_far_below_the_weekly_median_is_a_warning() -> None:
+    runs, articles, seen = history()
+    recent = [a for a in articles if a.first_seen_at > NOW - h.RECENT]
+    kept = [a for a in articles if a not in recent[:-3]]  # 3 of the day's 24 remain, the last
+    result = verdict(runs, kept, seen)
+    assert result.verdict == WARNING
+    assert result.reasons == ["3 new articles in 24 h against a daily median of 24 over the "
+                              "previous 7 days"]
+
+
 def test_never_crawled_is_no_alert() -> None:
     runs, articles, seen = history()
     report = judge(["japantoday", "kyodo"], runs, articles, seen, NOW)
