@@ -212,6 +212,15 @@ def build_parser() -> argparse.ArgumentParser:
     clusters.add_argument("--database-url")
     clusters.set_defaults(handler=cmd_clusters)
 
+    health = commands.add_parser(
+        "health", help="per outlet, ok / warning / broken from the crawl history; exit status "
+        "0 / 1 / 2 is the worst verdict (outlets never crawled do not count)")
+    health.add_argument("--json", action="store_true", help="one JSON object per outlet")
+    health.add_argument("--prometheus", action="store_true",
+                        help="the Prometheus text exposition format")
+    health.add_argument("--database-url")
+    health.set_defaults(handler=cmd_health)
+
     sources = commands.add_parser("sources", help="list the outlets jpnews knows")
     sources.set_defaults(handler=cmd_sources)
 
@@ -835,6 +844,33 @@ def cmd_web(args: argparse.Namespace) -> int:
         return serve(args.host, args.port, args.database_url)
     except ServeError as exc:
         raise UserError(str(exc)) from None
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from crawler.health import exit_status, judge, prometheus_text
+    from crawler.sources import SOURCES
+    from crawler.storage.db import session
+    from crawler.storage.health_rows import fetch
+
+    if args.json and args.prometheus:
+        raise UserError("--json and --prometheus are exclusive: choose one")
+    now = datetime.now(timezone.utc)
+    with session(args.database_url) as conn:
+        runs, articles, last_seen = fetch(conn, now)
+    report = judge(list(SOURCES), runs, articles, last_seen, now)
+    if args.prometheus:
+        sys.stdout.write(prometheus_text(report))
+    elif args.json:
+        for health in report:
+            print(json.dumps(health.as_json(), ensure_ascii=False))
+    else:
+        for health in report:
+            if health.last_run is None:
+                print(f"{health.outlet}: {health.verdict}")
+                continue
+            print(f"{health.outlet}: {health.verdict} (last run {health.last_run:%Y-%m-%d %H:%M},"
+                  f" {health.new_24h} new in 24 h; {'; '.join(health.reasons)})")
+    return exit_status(report)
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
