@@ -21,6 +21,7 @@ HOLD = """
 import sys
 from psycopg_pool import ConnectionPool
 from crawler.storage.articles import ArticleStore
+from crawler.storage.lock import OutletLock
 
 url = sys.argv[1]
 lock = OutletLock(url, "japantoday")
