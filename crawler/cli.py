@@ -293,7 +293,7 @@ def _demo_epoch() -> datetime:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.outcome import why_failed
+    from crawler.outcome import EXIT_SKIPPED, SKIPPED, why_failed
     from crawler.runner import run_crawl
     from crawler.sources import sources_in
     from crawler.storage.db import prepare
@@ -310,15 +310,22 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if mirrors:
         overrides["JPNEWS_BASE_URLS"] = mirrors
     overrides.setdefault("LOG_LEVEL", "WARNING")
-    failed = []
-    for name, crawler in run_crawl([s.id for s in chosen], overrides).items():
+    failed, skipped = [], 0
+    crawlers = run_crawl([s.id for s in chosen], overrides)
+    for name, crawler in crawlers.items():
         stats = crawler.stats.get_stats()
+        if stats.get(SKIPPED):  # another run holds the outlet's lock (crawler/storage/lock.py)
+            print(stats[SKIPPED])
+            skipped += 1
+            continue
         show_run(url, stats, articles=3)
         if why := why_failed(stats):
             failed.append(f"{name}: {why}")
     for line in failed:  # an outlet that fetched nothing is a failed crawl (README, Crawling)
         print(f"jpnews: error: crawl failed: {line}", file=sys.stderr)
-    return EXIT_ERROR if failed else 0
+    if failed:
+        return EXIT_ERROR
+    return EXIT_SKIPPED if skipped == len(crawlers) else 0
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:

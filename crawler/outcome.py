@@ -20,6 +20,11 @@ FETCHED = "jpnews/fetched"
 """Responses a callback of the spider accepted (an HTTP error never reaches one)."""
 FAILED = "jpnews/failed/"
 """Prefix of the count of failed requests, by reason."""
+SKIPPED = "jpnews/skipped"
+"""Why the outlet was not crawled (another run holds its lock, crawler/storage/lock.py)."""
+EXIT_SKIPPED = 3
+"""Exit status of a crawl that had nothing to do but skipped outlets: not a failure (1), yet
+distinct from 0 so that a scheduler can tell that a run still busy made it skip (README)."""
 
 _REASONS: tuple[tuple[type[BaseException], str], ...] = (
     (scrapy_errors.CannotResolveHostError, "DNS lookup failed"),

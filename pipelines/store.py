@@ -30,10 +30,11 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from crawler.items import Article, RawPage, page_fetched
-from crawler.outcome import why_failed
+from crawler.outcome import SKIPPED, why_failed
 from crawler.storage.articles import ArticleStore, WriteResult
 from crawler.storage.db import DatabaseUnavailable, describe, open_pool, prepare
 from crawler.storage.embedded import data_dir
+from crawler.storage.lock import OutletLock
 from spiders.base import NewsSpider
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class StorePipeline:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jpnews-store")
         self.in_flight: tuple[list[Article], Future[None]] | None = None
         self.lock = threading.Lock()  # stats, result and spill file, shared with the writer
+        self.outlet_lock: OutletLock | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -109,7 +111,16 @@ class StorePipeline:
             raise DatabaseUnavailable(
                 f"cannot reach Postgres at {describe(self.database_url)}") from exc
         self.store = ArticleStore(self.pool)
+        if isinstance(spider, NewsSpider):
+            self.outlet_lock = OutletLock(self.database_url, spider.name)
+            if holder := self.outlet_lock.acquire():
+                # the spider's start() yields nothing then: no page fetched, no run recorded
+                self.stats.set_value(SKIPPED, holder.describe())
+                self.store = None
+                return
         self.run_id = self.store.begin_run(spider.name)
+        if self.outlet_lock is not None:
+            self.outlet_lock.claim(self.run_id)
         self.stats.set_value("jpnews/crawl_run_id", self.run_id)
         log.info("storing into %s (crawl run %s)", describe(self.database_url), self.run_id)
         if self.flush_seconds > 0:
@@ -306,8 +317,17 @@ class StorePipeline:
                 self.buffer = []
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Record the run once Scrapy has its final numbers."""
+        """Record the run once Scrapy has its final numbers, then let the next run in."""
+        try:
+            self._record_run(spider, reason)
+        finally:
+            if self.outlet_lock is not None:
+                self.outlet_lock.release()
+
+    def _record_run(self, spider: Spider, reason: str) -> None:
         if self.store is None or self.run_id is None:
+            if self.pool is not None:
+                self.pool.close()
             return
         stats = self.stats.get_stats()
         dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()

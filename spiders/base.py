@@ -30,6 +30,7 @@ from crawler.normalize import Rejected
 from crawler.outcome import (
     FAILED,
     FETCHED,
+    SKIPPED,
     failure_reason,
     quiet_failed_requests,
     summary,
@@ -82,6 +83,8 @@ class NewsSpider(Spider):
     # ---- discovery ------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.crawler.stats.get_value(SKIPPED):  # another run crawls this outlet now
+            return
         for url in self.source.feeds:
             yield self._request(url, self.parse_feed, jpnews_kind="feed")
         for url in self.source.sitemaps:
@@ -176,6 +179,9 @@ class NewsSpider(Spider):
         """The outlet's summary line; a crawl in which no request succeeded is an error, which
         `scrapy crawl` turns into its exit status (crawler/commands/crawl.py)."""
         stats = self.crawler.stats.get_stats()
+        if skipped := stats.get(SKIPPED):
+            log.warning("%s", skipped)
+            return
         log.info(summary(self.name, stats))
         failed = why_failed(stats)
         if failed and reason == "finished":

@@ -9,7 +9,7 @@ from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 
-from crawler.outcome import why_failed
+from crawler.outcome import EXIT_SKIPPED, SKIPPED, why_failed
 
 
 class Command(ScrapyCrawl):
@@ -23,5 +23,7 @@ class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
         stats = self.crawler.stats if self.crawler else None
-        if stats is not None and why_failed(stats.get_stats()):
+        if stats is not None and stats.get_value(SKIPPED):  # the spider logged why
+            self.exitcode = EXIT_SKIPPED
+        elif stats is not None and why_failed(stats.get_stats()):
             self.exitcode = 1
