@@ -58,3 +58,19 @@ def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
     if parsed < EARLIEST.replace(tzinfo=parsed.tzinfo):
         raise WindowError(f"{text!r} is before {EARLIEST.year}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+_DURATION = re.compile(r"(\d{1,6})\s*(s|min|m|h|d|w)")
+_DURATION_UNITS = {"s": 1, "min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(text: str) -> timedelta:
+    """A fixed length of time for intervals and schedules: 30s, 15m (or 15min), 6h, 3d, 1w.
+
+    Unlike a window's `6m` (six months back, a calendar span), an interval's `m` is minutes:
+    `--every 15m` reads as people write it, and months are no interval anyone schedules by.
+    """
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not match or int(match.group(1)) == 0:
+        raise WindowError(f"not a duration: {text!r} (use 30s, 15m, 6h, 3d or 1w)")
+    return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])
