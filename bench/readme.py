@@ -157,9 +157,14 @@ def _dedup(s: dict[str, str]) -> str:
         f"{near.get('100,000', '?')} at 100,000, with {server['peak RSS']} peak RSS.")
 
 
+def _incremental(s: dict[str, str]) -> str:
+    section = s["incremental"]
+    return f"Measured {_measured(section)}:\n\n{table_text(section, 0)}"
+
+
 BLOCKS: dict[str, Callable[[dict[str, str]], str]] = {
     "extraction": _extraction, "crawl": _crawl, "search": _search, "export": _export,
-    "feed": _feed, "dedup": _dedup,
+    "feed": _feed, "dedup": _dedup, "incremental": _incremental,
 }
 
 

@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="a Scrapy setting for this run (repeatable)")
     crawl.add_argument("--database-url")
+    crawl.add_argument("--full", action="store_true",
+                       help="fetch every listed article again, unconditionally; by default a "
+                       "crawl fetches new articles and those due for a re-check only")
     crawl.set_defaults(handler=cmd_crawl)
 
     extract = commands.add_parser("extract", help="print the article of saved pages as JSON",
@@ -309,6 +312,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                       "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}})
     if mirrors:
         overrides["JPNEWS_BASE_URLS"] = mirrors
+    if args.full:
+        overrides["JPNEWS_FULL_CRAWL"] = True
     overrides.setdefault("LOG_LEVEL", "WARNING")
     failed, skipped = [], 0
     crawlers = run_crawl([s.id for s in chosen], overrides)
@@ -672,14 +677,18 @@ def show_run(url: str, stats: dict[str, Any], articles: int = 6) -> None:
         run = conn.execute(
             """SELECT spider, pages, articles_new, articles_updated, articles_refreshed,
                       articles_unchanged, dropped, errors, finish_reason,
-                      coalesce((stats->>'jpnews/articles/duplicates')::int, 0)
+                      coalesce((stats->>'jpnews/articles/duplicates')::int, 0),
+                      article_pages, not_modified, known_skipped, rechecks_due
                FROM crawl_runs WHERE id = %s""", (run_id,)).fetchone()
         if run is None:
             raise UserError("the crawl stored nothing: see the log above")
-        spider, pages, new, updated, refreshed, unchanged, dropped, errors, reason, copies = run
+        (spider, pages, new, updated, refreshed, unchanged, dropped, errors, reason, copies,
+         article_pages, not_modified, known_skipped, rechecks) = run
         drops = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
-        print(f"\ncrawl run {run_id} ({spider}, {reason}): {stats.get(FETCHED, pages)} pages "
-              f"fetched; articles: "
+        print(f"\ncrawl run {run_id} ({spider}, {reason}): {stats.get(FETCHED, 0)} pages "
+              f"fetched, {article_pages} of them articles; {not_modified} not modified (304); "
+              f"{known_skipped} known articles not fetched, {rechecks} due for a re-check")
+        print("articles: "
               f"{new} new, {updated} updated, {refreshed} refreshed, {unchanged} unchanged "
               f"({copies} copies of another article's story); dropped: {drops}; "
               f"failed requests: {errors}"

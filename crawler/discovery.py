@@ -21,6 +21,9 @@ class Entry:
     url: str
     published: str | None = None
     title: str | None = None
+    modified: str | None = None
+    """When the feed or sitemap says the page last changed (Atom `updated`, sitemap `lastmod`):
+    an incremental crawl re-checks a stored article listed as modified after its last check."""
 
 
 # Publication dates of RSS 2.0, Dublin Core and Atom; Atom's <updated> only when nothing else.
@@ -46,7 +49,7 @@ def feed_entries(body: bytes, base_url: str) -> list[Entry]:
     for node in root.iter():
         if _local(node.tag) not in ("item", "entry"):
             continue
-        link = published = title = None
+        link = published = title = modified = None
         for child in node:
             name = _local(child.tag)
             if name == "link":
@@ -57,13 +60,15 @@ def feed_entries(body: bytes, base_url: str) -> list[Entry]:
                     link = child.text.strip()
             elif name in _DATE_TAGS and child.text and not (name == "updated" and published):
                 published = child.text.strip()
+            if name in ("updated", "modified") and child.text and child.text.strip():
+                modified = child.text.strip()
             elif name == "title" and child.text:
                 title = child.text.strip()
             elif name == "guid" and not link and child.text and \
                     child.get("isPermaLink", "true") == "true" and child.text.startswith("http"):
                 link = child.text.strip()
         if link:
-            entries.append(Entry(urljoin(base_url, link), published, title))
+            entries.append(Entry(urljoin(base_url, link), published, title, modified))
     return entries
 
 
@@ -88,7 +93,7 @@ def sitemap_entries(body: bytes, base_url: str) -> tuple[list[Entry], list[str]]
         kind = _local(node.tag)
         if kind not in ("url", "sitemap"):
             continue
-        loc = published = title = None
+        loc = published = title = modified = None
         for child in node.iter():
             name = _local(child.tag)
             text = (child.text or "").strip()
@@ -96,13 +101,15 @@ def sitemap_entries(body: bytes, base_url: str) -> tuple[list[Entry], list[str]]
                 loc = urljoin(base_url, text)
             elif text and (name == "publication_date" or (name == "lastmod" and not published)):
                 published = text  # a news sitemap's publication date beats lastmod
+            if name == "lastmod" and text:
+                modified = text
             elif name == "title" and text:
                 title = text
         if loc:
             if kind == "sitemap":
                 children.append(loc)
             else:
-                pages.append(Entry(loc, published, title))
+                pages.append(Entry(loc, published, title, modified))
     return pages, children
 
 

@@ -20,6 +20,14 @@ FETCHED = "jpnews/fetched"
 """Responses a callback of the spider accepted (an HTTP error never reaches one)."""
 FAILED = "jpnews/failed/"
 """Prefix of the count of failed requests, by reason."""
+NOT_MODIFIED = "jpnews/incremental/not_modified"
+"""Conditional requests the server answered 304 Not Modified: an answer, not a failure."""
+KNOWN_SKIPPED = "jpnews/incremental/known_skipped"
+"""Article URLs listed again that are stored and not due for a re-check: not fetched."""
+RECHECKS_DUE = "jpnews/incremental/rechecks_due"
+"""Stored articles requested again (conditionally): due by age or listed as modified."""
+ARTICLE_PAGES = "jpnews/incremental/article_pages"
+"""Article pages that came with a body (200)."""
 SKIPPED = "jpnews/skipped"
 """Why the outlet was not crawled (another run holds its lock, crawler/storage/lock.py)."""
 EXIT_SKIPPED = 3
@@ -67,7 +75,7 @@ def describe_failures(counts: Mapping[str, int]) -> str:
 
 def why_failed(stats: Mapping[str, Any]) -> str | None:
     """Why the crawl counts as failed, or None when at least one request succeeded."""
-    if stats.get(FETCHED, 0):
+    if stats.get(FETCHED, 0) or stats.get(NOT_MODIFIED, 0):
         return None
     failed = failures(stats)
     if failed:
@@ -80,7 +88,10 @@ def summary(name: str, stats: Mapping[str, Any]) -> str:
     stored = {key: stats.get(f"jpnews/articles/{key}", 0)
               for key in ("new", "updated", "refreshed", "unchanged")}
     failed = failures(stats)
-    line = (f"{name}: fetched {stats.get(FETCHED, 0)} pages, stored "
+    spared = (f" ({stats.get(NOT_MODIFIED, 0)} not modified, "
+              f"{stats.get(KNOWN_SKIPPED, 0)} known articles not fetched)"
+              if stats.get(NOT_MODIFIED) or stats.get(KNOWN_SKIPPED) else "")
+    line = (f"{name}: fetched {stats.get(FETCHED, 0)} pages{spared}, stored "
             + ", ".join(f"{count} {key}" for key, count in stored.items())
             + f"; failed {sum(failed.values())} requests")
     return line + (f": {describe_failures(failed)}" if failed else "")

@@ -61,6 +61,16 @@ JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
 JPNEWS_BASE_URLS = json.loads(_env("JPNEWS_BASE_URLS", "{}"))
 JPNEWS_MAX_LISTING_PAGES = int(_env("JPNEWS_MAX_LISTING_PAGES", "3"))
 
+# ---- incremental crawls (crawler/incremental.py) -------------------------------------------------
+# A crawl fetches only new articles and those due for a re-check; `jpnews crawl --full` or
+# JPNEWS_FULL_CRAWL=1 fetches everything listed, unconditionally, as a first crawl does.
+JPNEWS_FULL_CRAWL = _env_bool("JPNEWS_FULL_CRAWL", False)
+# Ages after publication at which a stored article is checked again: "1h,6h,24h,72h" for every
+# outlet, "never", or JSON by outlet id ({"nippon_com": "24h,72h"}); unset: the registry's.
+JPNEWS_RECHECK_AFTER = os.environ.get("JPNEWS_RECHECK_AFTER")
+# The instant a crawl takes as now (ISO 8601): for tests of sites that change, and replays.
+JPNEWS_NOW = os.environ.get("JPNEWS_NOW")
+
 LOG_LEVEL = _env("JPNEWS_LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
+
+from crawler.incremental import DEFAULT_RECHECK_AGES
 
 JAPANESE_MEDIA = "media-jepang"
 
@@ -31,6 +34,9 @@ class Source:
     """Other names the outlet signs with (the publisher), which are not bylines."""
     case_insensitive_paths: bool = False
     """The site serves a slug in any letter case, so URLs differing only in case are one page."""
+    recheck_after: tuple[timedelta, ...] = DEFAULT_RECHECK_AGES
+    """Ages after publication at which a stored article is fetched again, conditionally, to
+    catch corrections and updates (crawler/incremental.py); JPNEWS_RECHECK_AFTER overrides."""
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)

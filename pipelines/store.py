@@ -30,8 +30,15 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from crawler.items import Article, RawPage, page_fetched
-from crawler.outcome import SKIPPED, why_failed
-from crawler.storage.articles import ArticleStore, WriteResult
+from crawler.outcome import (
+    ARTICLE_PAGES,
+    KNOWN_SKIPPED,
+    NOT_MODIFIED,
+    RECHECKS_DUE,
+    SKIPPED,
+    why_failed,
+)
+from crawler.storage.articles import ArticleStore, FetchCounts, WriteResult
 from crawler.storage.db import DatabaseUnavailable, describe, open_pool, prepare
 from crawler.storage.embedded import data_dir
 from crawler.storage.lock import OutletLock
@@ -339,7 +346,9 @@ class StorePipeline:
             self.store.finish_run(
                 self.run_id, reason=reason, pages=stats.get("response_received_count", 0),
                 result=self.result, dropped=dropped, errors=errors,
-                stats=json.loads(json.dumps(stats, default=str)))
+                stats=json.loads(json.dumps(stats, default=str)),
+                fetches=FetchCounts(*(int(stats.get(key, 0)) for key in (
+                    ARTICLE_PAGES, NOT_MODIFIED, KNOWN_SKIPPED, RECHECKS_DUE))))
         except (psycopg.OperationalError, PoolTimeout) as exc:
             log.error("could not record crawl run %s: %s", self.run_id, exc)
         finally:

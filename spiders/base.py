@@ -8,13 +8,15 @@ mirror crawl and a live crawl store the same identities.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+import psycopg
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
@@ -22,16 +24,28 @@ from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from crawler.dates import parse_date
-from crawler.discovery import feed_entries, listing_entries, next_page, sitemap_entries
+from crawler.discovery import (
+    Entry,
+    feed_entries,
+    listing_entries,
+    next_page,
+    sitemap_entries,
+)
 from crawler.extract import extract_raw
 from crawler.html import UndecodablePage, decode_html, parse_html
+from crawler.incremental import Fetch, FetchPolicy, RecheckSchedule
 from crawler.items import RawArticle, RawPage, page_fetched
 from crawler.normalize import Rejected
 from crawler.outcome import (
+    ARTICLE_PAGES,
     FAILED,
     FETCHED,
+    KNOWN_SKIPPED,
+    NOT_MODIFIED,
+    RECHECKS_DUE,
     SKIPPED,
     failure_reason,
+    failures,
     quiet_failed_requests,
     summary,
     why_failed,
@@ -49,6 +63,8 @@ class NewsSpider(Spider):
         self.base_url = base_url.rstrip("/") if base_url else None
         self.allowed_domains = list(self.source.domains)
         self.max_listing_pages = 3
+        self.fixed_now: datetime | None = None
+        self.policy = FetchPolicy(now=self.now(), full=True)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -58,6 +74,8 @@ class NewsSpider(Spider):
         quiet_failed_requests()
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_listing_pages = crawler.settings.getint("JPNEWS_MAX_LISTING_PAGES", 3)
+        if fixed := crawler.settings.get("JPNEWS_NOW"):
+            spider.fixed_now = _instant(fixed)
         if spider.base_url:
             spider.allowed_domains = None  # the mirror's host is not the outlet's
         return spider
@@ -76,44 +94,102 @@ class NewsSpider(Spider):
         """The outlet URL a response answers (the request carries it, through redirects)."""
         return response.meta.get("public_url", response.url)
 
-    def _request(self, url: str, callback: Any, **meta: Any) -> Request:
+    def now(self) -> datetime:
+        """The crawl's clock: JPNEWS_NOW fixes it (tests of sites that change, replays)."""
+        return self.fixed_now or datetime.now(timezone.utc)
+
+    def _request(self, url: str, callback: Any, headers: dict[str, str] | None = None,
+                 **meta: Any) -> Request:
+        if headers:  # a conditional request: its 304 is an answer for the callback
+            meta["handle_httpstatus_list"] = [304]
         return Request(self.to_fetch(url), callback=callback, errback=self.on_error,
-                       meta={"public_url": url, **meta})
+                       headers=headers, meta={"public_url": url, **meta})
+
+    def _discovery_request(self, url: str, callback: Any, kind: str, **meta: Any) -> Request:
+        return self._request(url, callback, self.policy.discovery_headers(url),
+                             jpnews_kind=kind, **meta)
+
+    def _not_modified(self, response: Response, kind: str) -> bool:
+        """Count the page's answer; True when it was 304 Not Modified (nothing to read)."""
+        if response.status != 304 and kind == "article":
+            self.crawler.stats.inc_value(ARTICLE_PAGES)
+            return False  # its validators are stored with its raw page
+        self.policy.answered(self.public_url(response), kind, response.status,
+                             _headers(response))
+        if response.status != 304:
+            return False
+        self.crawler.stats.inc_value(NOT_MODIFIED)
+        self.crawler.stats.inc_value(f"{NOT_MODIFIED}/{kind}")
+        return True
 
     # ---- discovery ------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         if self.crawler.stats.get_value(SKIPPED):  # another run crawls this outlet now
             return
+        self.policy = self._fetch_policy()
         for url in self.source.feeds:
-            yield self._request(url, self.parse_feed, jpnews_kind="feed")
+            yield self._discovery_request(url, self.parse_feed, "feed")
         for url in self.source.sitemaps:
-            yield self._request(url, self.parse_sitemap, jpnews_kind="sitemap", sitemap_depth=0)
+            yield self._discovery_request(url, self.parse_sitemap, "sitemap", sitemap_depth=0)
         for url in self.source.listings:
-            yield self._request(url, self.parse_listing, jpnews_kind="listing", listing_page=1)
+            yield self._discovery_request(url, self.parse_listing, "listing", listing_page=1)
+        for page, decision in self.policy.due_rechecks():
+            self.crawler.stats.inc_value(RECHECKS_DUE)
+            yield self._request(page.url, self.parse_article, decision.headers,
+                                jpnews_kind="article", found_in="recheck")
+
+    def _fetch_policy(self) -> FetchPolicy:
+        """What earlier crawls stored decides what this one fetches (crawler/incremental.py).
+        Without the store, or with --full, everything listed is fetched."""
+        from crawler.storage import page_checks
+        from crawler.storage.db import DatabaseUnavailable, connect, database_url
+
+        settings = self.crawler.settings
+        now = self.now()
+        full = settings.getbool("JPNEWS_FULL_CRAWL")
+        if full or "pipelines.store.StorePipeline" not in settings.getdict("ITEM_PIPELINES"):
+            return FetchPolicy(now=now, full=full)
+        schedule = recheck_schedule(settings.get("JPNEWS_RECHECK_AFTER"), self.source)
+        try:
+            with connect(database_url(settings.get("DATABASE_URL"))) as conn:
+                known, discovery = page_checks.load(conn, self.source.id)
+        except (DatabaseUnavailable, psycopg.Error) as exc:
+            log.error("%s: cannot read what earlier crawls stored, crawling everything: %s",
+                      self.name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return FetchPolicy(now=now, full=True)
+        return FetchPolicy(now=now, schedule=schedule, known=known, discovery=discovery)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response, "feed"):
+            return
         self.crawler.stats.inc_value(FETCHED)
-        entries = feed_entries(response.body, self.public_url(response))
+        entries = self.feed_articles(response)
         self.crawler.stats.inc_value("jpnews/discovery/feed_links", len(entries))
-        for entry in entries:
-            if self.source.is_article_url(entry.url):
-                yield self._article_request(entry.url, entry.published, "feed")
+        yield from self._article_requests(entries, "feed")
+
+    def feed_articles(self, response: Response) -> list[Entry]:
+        """The articles a feed lists; an outlet whose feed is no RSS or Atom reads its own."""
+        entries = feed_entries(response.body, self.public_url(response))
+        return [e for e in entries if self.source.is_article_url(e.url)]
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response, "sitemap"):
+            return
         self.crawler.stats.inc_value(FETCHED)
         pages, children = sitemap_entries(response.body, self.public_url(response))
         self.crawler.stats.inc_value("jpnews/discovery/sitemap_links", len(pages))
-        for entry in pages:
-            if self.source.is_article_url(entry.url):
-                yield self._article_request(entry.url, entry.published, "sitemap")
+        yield from self._article_requests(
+            (e for e in pages if self.source.is_article_url(e.url)), "sitemap")
         depth = response.meta.get("sitemap_depth", 0)
         if depth < 2:  # an index of sitemaps, not an archive to walk to the bottom
             for url in children[: self.max_listing_pages * 10]:
-                yield self._request(url, self.parse_sitemap, jpnews_kind="sitemap",
-                                    sitemap_depth=depth + 1)
+                yield self._discovery_request(url, self.parse_sitemap, "sitemap",
+                                              sitemap_depth=depth + 1)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response, "listing"):
+            return
         self.crawler.stats.inc_value(FETCHED)
         public = self.public_url(response)
         try:
@@ -124,28 +200,41 @@ class NewsSpider(Spider):
         tree = parse_html(text)
         entries = listing_entries(tree, public, self.source)
         self.crawler.stats.inc_value("jpnews/discovery/listing_links", len(entries))
-        for entry in entries:
-            yield self._article_request(entry.url, entry.published, "listing")
+        yield from self._article_requests(entries, "listing")
         page = response.meta.get("listing_page", 1)
         following = next_page(tree, public)
         if following and page < self.max_listing_pages:
-            yield self._request(following, self.parse_listing, jpnews_kind="listing",
-                                listing_page=page + 1)
+            yield self._discovery_request(following, self.parse_listing, "listing",
+                                          listing_page=page + 1)
 
-    def _article_request(self, url: str, published: str | None, found_in: str) -> Request:
-        """The article's request, carrying the date its listing printed, resolved now: "6 hours
-        ago" means six hours before the listing was read, not before the article is fetched."""
-        when = parse_date(published, tz=self.source.timezone, now=datetime.now(timezone.utc))
-        return self._request(url, self.parse_article, jpnews_kind="article",
-                             listed_published=when.isoformat() if when else None,
-                             found_in=found_in)
+    def _article_requests(self, entries: Iterable[Entry], found_in: str) -> Iterator[Request]:
+        """The requests of the listed articles this crawl fetches (crawler/incremental.py),
+        each carrying the date its listing printed, resolved now: "6 hours ago" means six hours
+        before the listing was read, not before the article is fetched."""
+        now = self.now()
+        for entry in entries:
+            modified = parse_date(entry.modified, tz=self.source.timezone, now=now)
+            decision = self.policy.article(entry.url, modified)
+            if decision.fetch is Fetch.SKIP:
+                self.crawler.stats.inc_value(KNOWN_SKIPPED)
+            if not decision.wanted:
+                continue
+            if decision.fetch in (Fetch.RECHECK, Fetch.LISTED_CHANGED):
+                self.crawler.stats.inc_value(RECHECKS_DUE)
+            when = parse_date(entry.published, tz=self.source.timezone, now=now)
+            yield self._request(entry.url, self.parse_article, decision.headers,
+                                jpnews_kind="article",
+                                listed_published=when.isoformat() if when else None,
+                                found_in=found_in)
 
     # ---- articles -------------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[RawArticle]:
+        if self._not_modified(response, "article"):
+            return
         self.crawler.stats.inc_value(FETCHED)
         public = self.public_url(response)
-        crawled_at = datetime.now(timezone.utc)
+        crawled_at = self.now()
         content_type = _content_type(response)
         # The page itself is kept first, parseable or not: a parser fixed later repairs it.
         self.crawler.signals.send_catch_log(
@@ -182,10 +271,46 @@ class NewsSpider(Spider):
         if skipped := stats.get(SKIPPED):
             log.warning("%s", skipped)
             return
+        self._remember_answers(reason, stats)
         log.info(summary(self.name, stats))
         failed = why_failed(stats)
         if failed and reason == "finished":
             log.error("%s: crawl failed: %s", self.name, failed)
+
+
+    def _remember_answers(self, reason: str, stats: dict[str, Any]) -> None:
+        """Keep this crawl's answers for the next one's conditional requests."""
+        from crawler.storage import page_checks
+        from crawler.storage.db import DatabaseUnavailable, connect, database_url
+
+        clean = reason == "finished" and not failures(stats) and \
+            not stats.get("jpnews/store/spilled")
+        answers = self.policy.to_save(clean=clean)
+        if not answers:
+            return
+        try:
+            with connect(database_url(self.crawler.settings.get("DATABASE_URL"))) as conn:
+                page_checks.save(conn, self.source.id, answers)
+        except (DatabaseUnavailable, psycopg.Error) as exc:  # costs the next crawl 304s only
+            log.error("%s: could not keep the pages' validators: %s", self.name,
+                      str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def recheck_schedule(setting: str | dict[str, str] | None, source: Source) -> RecheckSchedule:
+    """JPNEWS_RECHECK_AFTER: one schedule for every outlet ("1h,6h,24h,72h", "never"), or a
+    JSON object by outlet id; an outlet it does not name keeps its registry default."""
+    if isinstance(setting, str) and setting.strip().startswith("{"):
+        setting = json.loads(setting)
+    if isinstance(setting, dict):
+        setting = setting.get(source.id)
+    if not setting:
+        return RecheckSchedule(source.recheck_after)
+    return RecheckSchedule.parse(setting)
+
+
+def _instant(value: str | datetime) -> datetime:
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def read_page(stats: StatsCollector, url: str, body: bytes, fetched_at: datetime,

@@ -125,7 +125,7 @@ def db(database_url: str) -> Iterator[str]:
     prepare(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("TRUNCATE articles, article_versions, crawl_runs, article_changes, "
-                     "feed_consumers, forgotten RESTART IDENTITY CASCADE")
+                     "feed_consumers, forgotten, page_checks RESTART IDENTITY CASCADE")
     yield database_url
 
 

@@ -72,17 +72,20 @@ def test_crawl_stores_every_sample_article_and_counts_bad_pages(db: str, sample_
         assert stats["jpnews/field/layout/unknown"] == 1  # the redesigned page
 
 
-def test_second_crawl_adds_nothing_and_an_edit_makes_a_version(db: str) -> None:
+def test_a_full_recrawl_adds_nothing_and_an_edit_makes_a_version(db: str) -> None:
+    """Every article fetched again (--full): the store keeps what did not change as it is.
+    (What an incremental crawl fetches is tests/test_incremental.py's subject.)"""
+    full = ("-s", "JPNEWS_FULL_CRAWL=1")
     with SiteServer(build_sample_site(SAMPLE_NOW)) as server:
         first = crawl(db, server.base_url)
-        second = crawl(db, server.base_url)
+        second = crawl(db, server.base_url, *full)
     assert first["articles_new"] == len(STORABLE)
     assert second["articles_new"] == 0 and second["articles_updated"] == 0
     assert second["articles_refreshed"] == 0
     assert second["articles_unchanged"] == len(STORABLE)
     # edition 2 rewords one article; served from another port, identity is unchanged
     with SiteServer(build_sample_site(SAMPLE_NOW, edition=2)) as server:
-        third = crawl(db, server.base_url)
+        third = crawl(db, server.base_url, *full)
     assert third["articles_new"] == 0 and third["articles_updated"] == 1
     assert third["articles_refreshed"] == 0
     with psycopg.connect(db) as conn:
@@ -175,8 +178,14 @@ def test_demo_runs_end_to_end(db: str) -> None:
     assert f"{len(STORABLE)} new" in done.stdout
     assert " · Japan Today · " in done.stdout and "© KYODO" in done.stdout
     assert "ago" in done.stdout
+    assert f"{len(STORABLE) + 1} of them articles" in done.stdout  # with the non-article
+    # right after it, the same site again: every feed and listing answers 304, no article page
+    # is fetched, and the run still succeeds
     again = run_jpnews("demo", "--database-url", db)
+    assert again.returncode == 0, again.stderr[-3000:]
     assert "articles: 0 new, 0 updated, 0 refreshed" in again.stdout
+    assert re.search(r": 0 pages fetched, 0 of them articles; [1-9]\d* not modified \(304\)",
+                     again.stdout), again.stdout
 
 
 def test_unreachable_database_is_one_clear_line() -> None:

@@ -101,9 +101,9 @@ def servers() -> Iterator[dict[str, tuple[SiteServer, list[dict]]]]:
         yield running
 
 
-def crawl(db: str, servers: dict[str, SiteServer]) -> None:
+def crawl(db: str, servers: dict[str, SiteServer], *extra: str) -> None:
     """`jpnews crawl` of the given outlets, each from its loopback mirror."""
-    args = ["crawl", *servers, "--database-url", db, "-s", "DOWNLOAD_DELAY=0",
+    args = ["crawl", *servers, *extra, "--database-url", db, "-s", "DOWNLOAD_DELAY=0",
             "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0"]
     for outlet, server in servers.items():
         args += ["--base-url", f"{outlet}={server.base_url}"]
@@ -156,8 +156,8 @@ def test_a_changed_description_alone_refreshes_the_article(db: str) -> None:
         "</head>".encode())
     assert described != page.body
     site.pages[path] = Page(described, page.content_type)
-    with SiteServer(site) as server:
-        crawl(db, {"tokyo_np": server})
+    with SiteServer(site) as server:  # a known article is fetched again only by a full crawl
+        crawl(db, {"tokyo_np": server}, "--full")
     with psycopg.connect(db) as conn:
         runs = conn.execute("SELECT articles_new, articles_updated, articles_refreshed,"
                             " articles_unchanged FROM crawl_runs ORDER BY id").fetchall()

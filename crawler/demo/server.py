@@ -10,10 +10,12 @@ error handling and download timeouts.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import signal
 import sys
 import threading
 from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType, TracebackType
 from urllib.parse import urlsplit
@@ -37,6 +39,8 @@ class _Server(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.count_lock = threading.Lock()
         self.requests = 0
+        self.log: list[tuple[str, int]] = []
+        """(path, status) of every request answered, in order."""
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients that hang up (timeouts, cancelled downloads) are normal here: stay quiet."""
@@ -81,12 +85,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, *, head: bool) -> None:
         page = self._lookup()
+        validators = _validators(page, self.server.site.now) if page.status == 200 else {}
+        status = 304 if validators and self._unchanged(validators) else page.status
         with self.server.count_lock:
             self.server.requests += 1
+            self.server.log.append((self.path, status))
         if page.delay and self.server.stopping.wait(page.delay):
             self.close_connection = True
             return
-        self.send_response(page.status)
+        self.send_response(status)
+        for name, value in validators.items():
+            self.send_header(name, value)
+        if status == 304:  # no body, as a real server answers a conditional request
+            self.end_headers()
+            return
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(len(page.body)))
         if page.status >= 500:
@@ -95,6 +107,27 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(page.body)
+
+
+    def _unchanged(self, validators: dict[str, str]) -> bool:
+        """RFC 9110 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+        if match := self.headers.get("If-None-Match"):
+            tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+            return "*" in tags or validators["ETag"] in tags
+        if since := self.headers.get("If-Modified-Since"):
+            try:
+                return parsedate_to_datetime(validators["Last-Modified"]) <= \
+                    parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                return False
+        return False
+
+
+def _validators(page: Page, built_at: datetime) -> dict[str, str]:
+    """A strong ETag of the bytes and the page's Last-Modified, as real servers send them."""
+    etag = '"' + hashlib.sha1(page.body, usedforsecurity=False).hexdigest()[:20] + '"'
+    modified = (page.last_modified or built_at).astimezone(timezone.utc)
+    return {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
 
 
 class SiteServer:
@@ -118,6 +151,11 @@ class SiteServer:
     def requests(self) -> int:
         """Requests answered so far (including 404s and those still sleeping)."""
         return self._server.requests if self._server else 0
+
+    @property
+    def log(self) -> list[tuple[str, int]]:
+        """(path, status) of every request answered so far."""
+        return list(self._server.log) if self._server else []
 
     def start(self) -> SiteServer:
         if self._server is not None:

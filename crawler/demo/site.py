@@ -66,6 +66,8 @@ class Page:
     status: int = 200
     delay: float = 0.0
     """Seconds the server waits before answering (to exercise download timeouts)."""
+    last_modified: datetime | None = None
+    """Its Last-Modified; None: the site's `now`, when the whole site was built."""
 
 
 @dataclass
@@ -115,11 +117,20 @@ def modified_at(article: SampleArticle, now: datetime) -> datetime | None:
     return _jst(published + article.modified_after)
 
 
-def build_sample_site(now: datetime, *, edition: int = 1,
-                      include_bad_pages: bool = False) -> SampleSite:
-    """The hand-written sample site; `edition=2` rewords EDITED_SLUG to exercise re-crawls."""
+def build_sample_site(now: datetime, *, edition: int = 1, include_bad_pages: bool = False,
+                      as_of: datetime | None = None) -> SampleSite:
+    """The hand-written sample site; `edition=2` rewords EDITED_SLUG to exercise re-crawls.
+
+    Publication times are `now` minus each article's age; `as_of` serves the site as it was at
+    an earlier instant, without the articles published or the updates made after it, so that
+    tests can replay a site that grows between crawls.
+    """
     _require_aware(now)
     articles = list(SAMPLE_ARTICLES)
+    if as_of is not None:
+        articles = [a if (modified_at(a, now) or as_of) <= as_of
+                    else dataclasses.replace(a, modified_after=None)
+                    for a in articles if (published_at(a, now) or as_of) <= as_of]
     if edition == 2:
         articles = [_edition_2(a) if a.slug == EDITED_SLUG else a for a in articles]
     elif edition != 1:

@@ -23,6 +23,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from crawler.incremental import Validators
 from crawler.items import Article, RawPage
 from crawler.storage import stories
 from crawler.urls import canonicalize_url
@@ -90,7 +91,8 @@ _PAGE_COLUMNS = "url, source, body_sha256, body_gz, body_size, status, headers, 
 _PAGES_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staging_pages (
     url text, source text, body_sha256 bytea, body_gz bytea, body_size integer,
-    status smallint, headers jsonb, fetched_at timestamptz, canonical_url text
+    status smallint, headers jsonb, fetched_at timestamptz, canonical_url text, etag text,
+    last_modified text
 ) ON COMMIT DELETE ROWS
 """
 _DROP_FORGOTTEN_PAGES = f"""
@@ -104,6 +106,29 @@ FROM staging_pages ORDER BY url, body_sha256, fetched_at DESC
 ON CONFLICT (url, body_sha256) DO UPDATE SET
     last_fetched_at = greatest(r.last_fetched_at, EXCLUDED.last_fetched_at)
 """
+# A stored page is a known page for the next incremental crawl (crawler/incremental.py), with
+# the validators of the version it has; in the same transaction, so never one without the other.
+_PAGES_CHECKED = """
+INSERT INTO page_checks AS c (url, canonical_url, source, kind, etag, last_modified,
+                              first_checked_at, checked_at, fetched_at)
+SELECT DISTINCT ON (url) url, canonical_url, source, 'article', etag, last_modified,
+       fetched_at, fetched_at, fetched_at
+FROM staging_pages ORDER BY url, fetched_at DESC
+ON CONFLICT (url) DO UPDATE SET
+    kind = 'article', etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
+    checked_at = greatest(c.checked_at, EXCLUDED.checked_at),
+    fetched_at = greatest(c.fetched_at, EXCLUDED.fetched_at)
+"""
+
+
+@dataclass(frozen=True)
+class FetchCounts:
+    """What an incremental crawl fetched and spared (crawler/incremental.py)."""
+
+    article_pages: int = 0
+    not_modified: int = 0
+    known_skipped: int = 0
+    rechecks_due: int = 0
 
 
 @dataclass
@@ -201,15 +226,18 @@ class ArticleStore:
             return 0
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(_PAGES_STAGING)
-            with cur.copy(f"COPY staging_pages ({_PAGE_COLUMNS}, canonical_url) FROM STDIN") \
-                    as copy:
+            with cur.copy(f"COPY staging_pages ({_PAGE_COLUMNS}, canonical_url, etag, "
+                          "last_modified) FROM STDIN") as copy:
                 for page in pages:
+                    validators = Validators.of(page.headers)
                     copy.write_row((page.url, page.source, hashlib.sha256(page.body).digest(),
                                     gzip.compress(page.body, compresslevel=1), len(page.body),
                                     page.status, Jsonb(page.headers), page.fetched_at,
-                                    canonicalize_url(page.url)))
+                                    canonicalize_url(page.url), validators.etag,
+                                    validators.last_modified))
             refused = cur.execute(_DROP_FORGOTTEN_PAGES).rowcount
             cur.execute(_PAGES_MERGE, {"run_id": run_id})
+            cur.execute(_PAGES_CHECKED)
         return max(refused, 0)
 
     def begin_run(self, spider: str) -> int:
@@ -219,15 +247,20 @@ class ArticleStore:
         return int(row[0])
 
     def finish_run(self, run_id: int, *, reason: str, pages: int, result: WriteResult,
-                   dropped: dict[str, int], errors: int, stats: dict[str, Any]) -> None:
+                   dropped: dict[str, int], errors: int, stats: dict[str, Any],
+                   fetches: FetchCounts | None = None) -> None:
+        fetches = fetches or FetchCounts()
         with self.pool.connection() as conn:
             conn.execute(
                 """UPDATE crawl_runs SET finished_at = now(), finish_reason = %s, pages = %s,
                        articles_new = %s, articles_updated = %s, articles_refreshed = %s,
-                       articles_unchanged = %s, dropped = %s, errors = %s, stats = %s
+                       articles_unchanged = %s, dropped = %s, errors = %s, stats = %s,
+                       article_pages = %s, not_modified = %s, known_skipped = %s,
+                       rechecks_due = %s
                    WHERE id = %s""",
                 (reason, pages, result.new, result.updated, result.refreshed, result.unchanged,
-                 Jsonb(dropped), errors, Jsonb(stats), run_id))
+                 Jsonb(dropped), errors, Jsonb(stats), fetches.article_pages,
+                 fetches.not_modified, fetches.known_skipped, fetches.rechecks_due, run_id))
 
 
 def counts(conn: psycopg.Connection) -> dict[str, int]:
