@@ -68,8 +68,10 @@ def _one_line(exc: Exception) -> str:
 
 
 def migrations() -> list[tuple[str, str]]:
+    """The SQL files in name order, read as package resources: in a Scrapyd egg they are members
+    of a zip, whose paths (zipfile.Path) do not sort, so the order is by name."""
     folder = resources.files("crawler.storage") / "migrations"
-    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return [(f.name, f.read_text(encoding="utf-8")) for f in files]
 
 

@@ -18,12 +18,11 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import psycopg
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from psycopg_pool import ConnectionPool, PoolTimeout
 from starlette.applications import Starlette
@@ -45,7 +44,8 @@ PAGE_SIZE = 10
 WINDOWS = ("any", "24h", "1w", "1m", "1y")
 DEFAULT_WINDOW = "1y"
 
-_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+# package data, so that the templates load from the zip of a Scrapyd egg too
+_templates = Environment(loader=PackageLoader("crawler.web", "templates"),
                          autoescape=select_autoescape(["html"]), trim_blocks=True,
                          lstrip_blocks=True)
 # Escaping does not stop a `javascript:` link: only web addresses become hrefs.
