@@ -115,11 +115,12 @@ def modified_at(article: SampleArticle, now: datetime) -> datetime | None:
     return _jst(published + article.modified_after)
 
 
-def build_sample_site(now: datetime, *, edition: int = 1,
-                      include_bad_pages: bool = False) -> SampleSite:
-    """The hand-written sample site; `edition=2` rewords EDITED_SLUG to exercise re-crawls."""
+def build_sample_site(now: datetime, *, edition: int = 1, include_bad_pages: bool = False,
+                      articles: Sequence[SampleArticle] = SAMPLE_ARTICLES) -> SampleSite:
+    """The hand-written sample site; `edition=2` rewords EDITED_SLUG to exercise re-crawls.
+    `articles` serves other ones in the same markup (variants of the sample for tests)."""
     _require_aware(now)
-    articles = list(SAMPLE_ARTICLES)
+    articles = list(articles)
     if edition == 2:
         articles = [_edition_2(a) if a.slug == EDITED_SLUG else a for a in articles]
     elif edition != 1:

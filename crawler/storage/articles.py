@@ -219,15 +219,18 @@ class ArticleStore:
         return int(row[0])
 
     def finish_run(self, run_id: int, *, reason: str, pages: int, result: WriteResult,
-                   dropped: dict[str, int], errors: int, stats: dict[str, Any]) -> None:
+                   dropped: dict[str, int], errors: int, stats: dict[str, Any],
+                   monitors: dict[str, Any] | None = None) -> None:
         with self.pool.connection() as conn:
             conn.execute(
                 """UPDATE crawl_runs SET finished_at = now(), finish_reason = %s, pages = %s,
                        articles_new = %s, articles_updated = %s, articles_refreshed = %s,
-                       articles_unchanged = %s, dropped = %s, errors = %s, stats = %s
+                       articles_unchanged = %s, dropped = %s, errors = %s, stats = %s,
+                       monitors = %s
                    WHERE id = %s""",
                 (reason, pages, result.new, result.updated, result.refreshed, result.unchanged,
-                 Jsonb(dropped), errors, Jsonb(stats), run_id))
+                 Jsonb(dropped), errors, Jsonb(stats),
+                 None if monitors is None else Jsonb(monitors), run_id))
 
 
 def counts(conn: psycopg.Connection) -> dict[str, int]:
