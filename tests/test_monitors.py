@@ -112,6 +112,11 @@ def test_an_imported_article_breaking_the_schema_fails_item_validation(db: str,
     assert validation["status"] == "failed"
     assert "Current value: '1.0'" in validation["reason"]
     assert report["validation_errors"] == {"invalid_string/provenance.title": 1}
+    # a dump has the fields it has: coverage rules are for outlets' pages
+    assert report["monitors"]["field coverage"]["status"] == "skipped"
+    assert report["coverage"]["Article/published_at"] == 1.0
+    lines = [line for line in done.stderr.splitlines() if "monitors failed" in line]
+    assert len(lines) == 1 and "import: monitors failed: item validation (" in lines[0]
     assert "Traceback" not in done.stderr
 
 
