@@ -41,7 +41,8 @@ _STATUS = {"OK": PASSED, "FAIL": FAILED, "SKIPPED": SKIPPED, "ERROR": ERROR}
 
 
 class NotCheckedWhenUnset:
-    """Mixin: a monitor missing its setting reports itself skipped instead of raising."""
+    """Mixin: a monitor missing its setting (or what it reads) reports itself skipped, "not
+    checked", instead of raising."""
 
     def require(self) -> None:
         """Raise NotConfigured when something the monitor needs is absent."""
@@ -94,7 +95,9 @@ class FinishReason(NotCheckedWhenUnset, FinishReasonMonitor):
 
 @monitors.name("error count")
 class ErrorCount(NotCheckedWhenUnset, CountedFromZero, ErrorCountMonitor):
-    """Lines logged at ERROR level, at most SPIDERMON_MAX_ERRORS."""
+    """Lines logged at ERROR level, at most SPIDERMON_MAX_ERRORS. Counted when the monitors
+    run, as the crawl closes: the spider's own closing line ("crawl failed: ...") comes after,
+    and says it already."""
 
 
 class CloseMonitors(MonitorSuite):
