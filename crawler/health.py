@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from crawler.monitors import ERROR, FAILED
 from crawler.parsers import UNKNOWN_LAYOUT
 
 RECENT = timedelta(hours=24)
@@ -64,6 +65,8 @@ class RunRow:
     stats: dict[str, Any]
     dropped: dict[str, int]
     finished_at: datetime | None = None
+    monitors: dict[str, Any] | None = None
+    """The in-run monitors' results (crawler/monitors.py); None before they existed."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ def _judge_one(outlet: str, runs: list[RunRow], articles: list[ArticleRow],
     elif latest.finish_reason not in ("finished", None):
         found.append((WARNING, f"last run ended {latest.finish_reason!r}"))
 
+    found += _monitors(latest)
     found += _rates(health, [r for r in runs if r.started_at > recent_start] or [latest], latest)
     found += _volume(health, articles, recent_start, baseline_start, now)
     found += _generic(health, articles, recent_start, baseline_start)
@@ -145,6 +149,15 @@ def _judge_one(outlet: str, runs: list[RunRow], articles: list[ArticleRow],
     if worst:  # the lesser findings still help whoever reads the report
         health.reasons += [reason for verdict, reason in found if 0 < _RANK[verdict] < worst]
     return health
+
+
+def _monitors(latest: RunRow) -> list[tuple[str, str]]:
+    """The last run's failed in-run monitors: each a warning, with the monitor's own reason.
+    Only the last run's: an earlier run's failure that the next run no longer has is over."""
+    results = (latest.monitors or {}).get("monitors", {})
+    return [(WARNING, f"the {name} monitor failed in the last run: {result['reason']}")
+            for name, result in sorted(results.items())
+            if result.get("status") in (FAILED, ERROR)]
 
 
 def _level(value: float, warn: float, broken: float) -> str | None:

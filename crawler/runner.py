@@ -11,10 +11,14 @@ from scrapy.utils.project import get_project_settings
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Any:
-    """crawler/settings.py plus overrides, wherever the command is run from."""
+    """crawler/settings.py plus overrides, wherever the command is run from. Extensions in
+    the overrides come in addition to the project's (the in-run monitors stay on)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     if overrides:
+        if "EXTENSIONS" in overrides:
+            overrides = {**overrides, "EXTENSIONS": {**settings.getdict("EXTENSIONS"),
+                                                     **overrides["EXTENSIONS"]}}
         settings.setdict(overrides, priority="cmdline")
     return settings
 

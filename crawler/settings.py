@@ -47,6 +47,7 @@ HTTPCACHE_DIR = "httpcache"
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 300,
     "pipelines.dedup.DedupPipeline": 500,
+    "pipelines.validate.ArticleValidationPipeline": 700,  # the articles the store gets
     "pipelines.store.StorePipeline": 800,
 }
 DATABASE_URL = os.environ.get("DATABASE_URL")  # None: the embedded Postgres
@@ -55,6 +56,29 @@ JPNEWS_STORE_FLUSH_SECONDS = float(_env("JPNEWS_STORE_FLUSH_SECONDS", "5"))
 JPNEWS_STORE_RETRIES = int(_env("JPNEWS_STORE_RETRIES", "3"))
 JPNEWS_STORE_TIMEOUT = float(_env("JPNEWS_STORE_TIMEOUT", "10"))
 JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
+
+# ---- in-run monitors (crawler/monitors.py): results in the run's crawl_runs.monitors ------------
+# A threshold removed here (or never set) leaves its monitor "skipped: not checked".
+SPIDERMON_ENABLED = True
+EXTENSIONS = {"crawler.monitors.RunMonitors": 100}  # after CoreStats, which sets finish_reason
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.monitors.CloseMonitors",)
+SPIDERMON_VALIDATION_SCHEMAS = ["crawler.article_schema.ARTICLE_SCHEMA"]
+SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0
+SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # None is a missing field, not a present one
+SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # `provenance` counts as one field
+SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True  # no article is no coverage drop (health: volume)
+# Share of a run's articles that must have the field; spiders add their outlet's own
+# (`field_coverage` in spiders/*.py, e.g. Japan Today's credit line).
+SPIDERMON_FIELD_COVERAGE_RULES = {
+    "Article/url": 1.0,
+    "Article/title": 1.0,
+    "Article/body": 1.0,
+    "Article/source": 1.0,
+    "Article/published_at": 0.8,
+}
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
+SPIDERMON_MAX_ERRORS = 0
 
 # ---- discovery ----------------------------------------------------------------------------------
 # Serve an outlet from another origin (a mirror, the demo site): {"japantoday": "http://127.0.0.1:8000"}

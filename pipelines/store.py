@@ -30,6 +30,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from crawler.items import Article, RawPage, page_fetched
+from crawler.monitors import RunMonitors
 from crawler.outcome import (
     ARTICLE_PAGES,
     KNOWN_SKIPPED,
@@ -336,6 +337,10 @@ class StorePipeline:
             if self.pool is not None:
                 self.pool.close()
             return
+        # Asked for here rather than left to the order of spider_closed handlers, so that the
+        # row always has them (and the stats the field coverage they add)
+        monitors = self.crawler.get_extension(RunMonitors)
+        report = monitors.report(spider, reason) if monitors is not None else None
         stats = self.stats.get_stats()
         dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                    if k.startswith("jpnews/dropped/")}
@@ -346,7 +351,7 @@ class StorePipeline:
             self.store.finish_run(
                 self.run_id, reason=reason, pages=stats.get("response_received_count", 0),
                 result=self.result, dropped=dropped, errors=errors,
-                stats=json.loads(json.dumps(stats, default=str)),
+                stats=json.loads(json.dumps(stats, default=str)), monitors=report,
                 fetches=FetchCounts(*(int(stats.get(key, 0)) for key in (
                     ARTICLE_PAGES, NOT_MODIFIED, KNOWN_SKIPPED, RECHECKS_DUE))))
         except (psycopg.OperationalError, PoolTimeout) as exc:

@@ -20,6 +20,7 @@ import psycopg
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
@@ -57,6 +58,9 @@ log = logging.getLogger(__name__)
 
 class NewsSpider(Spider):
     source: ClassVar[Source]
+    field_coverage: ClassVar[dict[str, float]] = {}
+    """Article field → share of a run's articles that must have it, for what this outlet alone
+    prints (a credit line): added to SPIDERMON_FIELD_COVERAGE_RULES (crawler/monitors.py)."""
 
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +69,14 @@ class NewsSpider(Spider):
         self.max_listing_pages = 3
         self.fixed_now: datetime | None = None
         self.policy = FetchPolicy(now=self.now(), full=True)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if cls.field_coverage:  # at spider priority: rules given with `-s` still win
+            rules = settings.getdict("SPIDERMON_FIELD_COVERAGE_RULES")
+            rules.update({f"Article/{name}": share for name, share in cls.field_coverage.items()})
+            settings.set("SPIDERMON_FIELD_COVERAGE_RULES", rules, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:

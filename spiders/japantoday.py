@@ -7,3 +7,4 @@ from spiders.base import NewsSpider
 class JapanTodaySpider(NewsSpider):
     name = "japantoday"
     source = JAPANTODAY
+    field_coverage = {"credit": 0.8}  # wire copy and its own stories alike end in "© ..."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -102,6 +103,24 @@ def test_a_day_far_below_the_weekly_median_is_a_warning() -> None:
     assert result.verdict == WARNING
     assert result.reasons == ["3 new articles in 24 h against a daily median of 24 over the "
                               "previous 7 days"]
+
+
+def test_a_failed_monitor_of_the_last_run_is_a_warning() -> None:
+    runs, articles, seen = history()
+    failed = {"monitors": {
+        "field coverage": {"status": "failed",
+                           "reason": "Article/published_at (expected 0.8, got 0.1)"},
+        "item validation": {"status": "passed", "reason": ""},
+        "error count": {"status": "skipped", "reason": "not checked: no SPIDERMON_MAX_ERRORS"}}}
+    last = runs[-1]
+    runs[-1] = dataclasses.replace(last, monitors=failed)
+    result = verdict(runs, articles, seen)
+    assert result.verdict == WARNING
+    assert result.reasons == ["the field coverage monitor failed in the last run: "
+                              "Article/published_at (expected 0.8, got 0.1)"]
+    # the run before failed, the last one passed: the failure is over
+    runs[-2:] = [dataclasses.replace(runs[-2], monitors=failed), last]
+    assert verdict(runs, articles, seen).verdict == OK
 
 
 def test_never_crawled_is_no_alert() -> None:

@@ -118,15 +118,17 @@ def modified_at(article: SampleArticle, now: datetime) -> datetime | None:
 
 
 def build_sample_site(now: datetime, *, edition: int = 1, include_bad_pages: bool = False,
-                      as_of: datetime | None = None) -> SampleSite:
+                      as_of: datetime | None = None,
+                      articles: Sequence[SampleArticle] = SAMPLE_ARTICLES) -> SampleSite:
     """The hand-written sample site; `edition=2` rewords EDITED_SLUG to exercise re-crawls.
+    `articles` serves other ones in the same markup (variants of the sample for tests).
 
     Publication times are `now` minus each article's age; `as_of` serves the site as it was at
     an earlier instant, without the articles published or the updates made after it, so that
     tests can replay a site that grows between crawls.
     """
     _require_aware(now)
-    articles = list(SAMPLE_ARTICLES)
+    articles = list(articles)
     if as_of is not None:
         articles = [a if (modified_at(a, now) or as_of) <= as_of
                     else dataclasses.replace(a, modified_after=None)

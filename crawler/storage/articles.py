@@ -248,7 +248,8 @@ class ArticleStore:
 
     def finish_run(self, run_id: int, *, reason: str, pages: int, result: WriteResult,
                    dropped: dict[str, int], errors: int, stats: dict[str, Any],
-                   fetches: FetchCounts | None = None) -> None:
+                   fetches: FetchCounts | None = None,
+                   monitors: dict[str, Any] | None = None) -> None:
         fetches = fetches or FetchCounts()
         with self.pool.connection() as conn:
             conn.execute(
@@ -256,11 +257,12 @@ class ArticleStore:
                        articles_new = %s, articles_updated = %s, articles_refreshed = %s,
                        articles_unchanged = %s, dropped = %s, errors = %s, stats = %s,
                        article_pages = %s, not_modified = %s, known_skipped = %s,
-                       rechecks_due = %s
+                       rechecks_due = %s, monitors = %s
                    WHERE id = %s""",
                 (reason, pages, result.new, result.updated, result.refreshed, result.unchanged,
                  Jsonb(dropped), errors, Jsonb(stats), fetches.article_pages,
-                 fetches.not_modified, fetches.known_skipped, fetches.rechecks_due, run_id))
+                 fetches.not_modified, fetches.known_skipped, fetches.rechecks_due,
+                 None if monitors is None else Jsonb(monitors), run_id))
 
 
 def counts(conn: psycopg.Connection) -> dict[str, int]:

@@ -12,7 +12,8 @@ from crawler.health import BASELINE_DAYS, RECENT, ArticleRow, RunRow
 # The runs of the judged windows, and each outlet's last run and last finished run however old
 # (an outlet that stopped being crawled a month ago still shows when it last ran).
 _RUNS = """
-    SELECT spider, started_at, finished_at, finish_reason, stats, dropped FROM crawl_runs
+    SELECT spider, started_at, finished_at, finish_reason, stats, dropped, monitors
+    FROM crawl_runs
     WHERE started_at >= %(since)s
        OR id IN (SELECT max(id) FROM crawl_runs GROUP BY spider)
        OR id IN (SELECT max(id) FROM crawl_runs WHERE finish_reason = 'finished'
