@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="a Scrapy setting for this run (repeatable)")
     crawl.add_argument("--database-url")
+    crawl.add_argument("--resume", action="store_true",
+                       help="keep each outlet's pending requests in a job directory under the "
+                       "data folder (Scrapy's JOBDIR), and go on with a crawl that was stopped "
+                       "or killed; stored articles are never fetched again")
     crawl.add_argument("--full", action="store_true",
                        help="fetch every listed article again, unconditionally; by default a "
                        "crawl fetches new articles and those due for a re-check only")
@@ -315,8 +319,13 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.full:
         overrides["JPNEWS_FULL_CRAWL"] = True
     overrides.setdefault("LOG_LEVEL", "WARNING")
+    per_spider = {}
+    if args.resume:
+        from crawler.jobs import job_dir
+
+        per_spider = {s.id: {"JOBDIR": str(job_dir(s.id))} for s in chosen}
     failed, skipped = [], 0
-    crawlers = run_crawl([s.id for s in chosen], overrides)
+    crawlers = run_crawl([s.id for s in chosen], overrides, per_spider)
     for name, crawler in crawlers.items():
         stats = crawler.stats.get_stats()
         if stats.get(SKIPPED):  # another run holds the outlet's lock (crawler/storage/lock.py)

@@ -109,6 +109,9 @@ class RawPage:
     status: int
     headers: dict[str, str]
     fetched_at: datetime
+    gave_article: bool = False
+    """Its parse gave an article: it is known to the next crawl only once that article is
+    stored too, since the two reach the database by different batches (crawler/incremental.py)."""
 
 
 page_fetched = object()

@@ -24,13 +24,18 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Any:
 
 
 def run_crawl(spiders: list[str | type[Spider]], overrides: dict[str, Any] | None = None,
+              per_spider: dict[str, dict[str, Any]] | None = None,
               **spider_args: Any) -> dict[str, Crawler]:
     """Run the spiders together in one Scrapy process; returns their crawlers, by spider name,
-    for their final stats (`crawler.stats`) and spiders."""
+    for their final stats (`crawler.stats`) and spiders. `per_spider` gives settings of one
+    spider only (its JOBDIR, for instance), by spider name."""
     process = CrawlerProcess(project_settings(overrides))
     crawlers = []
     for spider in spiders:
         crawler = process.create_crawler(spider)
+        own = (per_spider or {}).get(crawler.spidercls.name)
+        if own:  # a crawler's settings are its own copy until it starts
+            crawler.settings.setdict(own, priority="cmdline")
         crawlers.append(crawler)
         process.crawl(crawler, **spider_args)
     process.start()

@@ -60,7 +60,11 @@ JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
 # ---- in-run monitors (crawler/monitors.py): results in the run's crawl_runs.monitors ------------
 # A threshold removed here (or never set) leaves its monitor "skipped: not checked".
 SPIDERMON_ENABLED = True
-EXTENSIONS = {"crawler.monitors.RunMonitors": 100}  # after CoreStats, which sets finish_reason
+EXTENSIONS = {
+    "crawler.monitors.RunMonitors": 100,  # after CoreStats, which sets finish_reason
+    # With JOBDIR (`jpnews crawl --resume`): a job left by a killed crawl is not trusted.
+    "crawler.jobs.JobDirectory": 0,
+}
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.monitors.CloseMonitors",)
 SPIDERMON_VALIDATION_SCHEMAS = ["crawler.article_schema.ARTICLE_SCHEMA"]
 SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0

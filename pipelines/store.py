@@ -29,7 +29,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
-from crawler.items import Article, RawPage, page_fetched
+from crawler.items import Article, RawArticle, RawPage, page_fetched
 from crawler.monitors import RunMonitors
 from crawler.outcome import (
     ARTICLE_PAGES,
@@ -79,6 +79,8 @@ class StorePipeline:
         self.max_buffer = max_buffer
         self.buffer: list[Article] = []
         self.pages: list[RawPage] = []
+        self.settled: list[str] = []
+        """URLs of written pages whose article was dropped after they were written."""
         self.result = WriteResult()
         self.pool: ConnectionPool | None = None
         self.store: ArticleStore | None = None
@@ -108,6 +110,7 @@ class StorePipeline:
         pipeline.timeout = settings.getfloat("JPNEWS_STORE_TIMEOUT", 10.0)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.keep_page, signal=page_fetched)
+        crawler.signals.connect(pipeline.page_gave_no_article, signal=signals.item_dropped)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
@@ -126,6 +129,10 @@ class StorePipeline:
                 self.stats.set_value(SKIPPED, holder.describe())
                 self.store = None
                 return
+            if abandoned := self.store.close_abandoned_runs(spider.name):
+                log.warning("%s: crawl run%s %s did not finish (killed?): recorded as "
+                            "interrupted", spider.name, "s" if len(abandoned) > 1 else "",
+                            ", ".join(map(str, abandoned)))
         self.run_id = self.store.begin_run(spider.name)
         if self.outlet_lock is not None:
             self.outlet_lock.claim(self.run_id)
@@ -146,6 +153,18 @@ class StorePipeline:
         self.pages.append(page)
         if len(self.pages) >= self.batch_size:
             self.flush()
+
+    def page_gave_no_article(self, item: Any, **_: Any) -> None:
+        """A page whose article a pipeline dropped (not an article after all) is a page that
+        gave none: the next incremental crawl may take it for known (crawler/incremental.py)."""
+        url = getattr(item, "url", None)
+        if not isinstance(item, RawArticle) or url is None:
+            return
+        for page in reversed(self.pages):
+            if page.url == url:
+                page.gave_article = False
+                return
+        self.settled.append(url)  # its page is written already: corrected with the next batch
 
     def flush(self, *, final: bool = False) -> None:
         """Write what is buffered; on failure keep it and try again after a back-off.
@@ -232,6 +251,12 @@ class StorePipeline:
                 except psycopg.Error as error:
                     self.stats.inc_value("jpnews/store/raw_pages_lost")
                     log.error("raw page of %s not stored: %s", page.url, _one_line(error))
+        if self.settled:
+            try:
+                self.store.mark_no_article(self.settled)
+                self.settled = []
+            except psycopg.Error as exc:  # a later batch tries again
+                log.debug("could not mark pages without article: %s", exc)
         self.stats.inc_value("jpnews/store/raw_pages", len(self.pages) - refused)
         if refused:  # taken down by `jpnews forget`: fetched, but not kept
             self.stats.inc_value("jpnews/store/raw_pages_forgotten", refused)

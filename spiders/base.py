@@ -118,8 +118,12 @@ class NewsSpider(Spider):
                        headers=headers, meta={"public_url": url, **meta})
 
     def _discovery_request(self, url: str, callback: Any, kind: str, **meta: Any) -> Request:
-        return self._request(url, callback, self.policy.discovery_headers(url),
-                             jpnews_kind=kind, **meta)
+        """Never filtered as seen: a crawl resumed from its job directory (crawler/jobs.py)
+        reads its feeds and listings again, which the number of listing pages and the depth
+        of sitemaps bound."""
+        request = self._request(url, callback, self.policy.discovery_headers(url),
+                                jpnews_kind=kind, **meta)
+        return request.replace(dont_filter=True)
 
     def _not_modified(self, response: Response, kind: str) -> bool:
         """Count the page's answer; True when it was 304 Not Modified (nothing to read)."""
@@ -248,13 +252,13 @@ class NewsSpider(Spider):
         public = self.public_url(response)
         crawled_at = self.now()
         content_type = _content_type(response)
-        # The page itself is kept first, parseable or not: a parser fixed later repairs it.
+        raw = read_page(self.crawler.stats, public, response.body, crawled_at, content_type,
+                        self.source)
+        # The page is kept, parseable or not: a parser fixed later repairs it.
         self.crawler.signals.send_catch_log(
             page_fetched, page=RawPage(url=public, source=self.source.id, body=response.body,
                                        status=response.status, headers=_headers(response),
-                                       fetched_at=crawled_at))
-        raw = read_page(self.crawler.stats, public, response.body, crawled_at, content_type,
-                        self.source)
+                                       fetched_at=crawled_at, gave_article=raw is not None))
         if raw is None:
             return
         listed = response.meta.get("listed_published")

@@ -263,3 +263,26 @@ def test_full_fetches_every_listed_article_unconditionally(db: str) -> None:
     assert run["article_pages"] == len(SAMPLE_ARTICLES) and run["not_modified"] == 0
     assert run["articles_unchanged"] == len(SAMPLE_ARTICLES) - 1  # the non-article page
     assert {s for _, s in again} == {200}
+
+
+def test_a_page_whose_article_was_not_stored_is_fetched_again(db: str) -> None:
+    """The raw page of an article the database refused is stored, the article is not (it goes
+    to the spill file): the next crawl must not take the page for known."""
+    site = build_sample_site(SAMPLE_NOW)
+    refused = site.articles[0]
+    with psycopg.connect(db, autocommit=True) as conn:  # a fault of the database, injected
+        conn.execute("ALTER TABLE articles ADD CONSTRAINT refuse_one CHECK (title <> %s)"
+                     .replace("%s", "'" + refused.title.replace("'", "''") + "'"))
+    try:
+        with SiteServer(site) as server:
+            first = _crawl_at(db, server, SAMPLE_NOW)
+            with psycopg.connect(db, autocommit=True) as conn:
+                conn.execute("ALTER TABLE articles DROP CONSTRAINT refuse_one")
+            asked_first = len(server.log)
+            second = _crawl_at(db, server, SAMPLE_NOW + timedelta(minutes=10))
+            asked = [p for p, _ in server.log[asked_first:] if p in _article_requests(server)]
+    finally:
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("ALTER TABLE articles DROP CONSTRAINT IF EXISTS refuse_one")
+    assert first["articles_new"] == len(SAMPLE_ARTICLES) - 2  # the refused and the non-article
+    assert asked == [article_path(refused)] and second["articles_new"] == 1

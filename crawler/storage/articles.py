@@ -92,7 +92,7 @@ _PAGES_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staging_pages (
     url text, source text, body_sha256 bytea, body_gz bytea, body_size integer,
     status smallint, headers jsonb, fetched_at timestamptz, canonical_url text, etag text,
-    last_modified text
+    last_modified text, gave_article boolean
 ) ON COMMIT DELETE ROWS
 """
 _DROP_FORGOTTEN_PAGES = f"""
@@ -110,12 +110,13 @@ ON CONFLICT (url, body_sha256) DO UPDATE SET
 # the validators of the version it has; in the same transaction, so never one without the other.
 _PAGES_CHECKED = """
 INSERT INTO page_checks AS c (url, canonical_url, source, kind, etag, last_modified,
-                              first_checked_at, checked_at, fetched_at)
+                              first_checked_at, checked_at, fetched_at, gave_article)
 SELECT DISTINCT ON (url) url, canonical_url, source, 'article', etag, last_modified,
-       fetched_at, fetched_at, fetched_at
+       fetched_at, fetched_at, fetched_at, gave_article
 FROM staging_pages ORDER BY url, fetched_at DESC
 ON CONFLICT (url) DO UPDATE SET
     kind = 'article', etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
+    gave_article = EXCLUDED.gave_article,
     checked_at = greatest(c.checked_at, EXCLUDED.checked_at),
     fetched_at = greatest(c.fetched_at, EXCLUDED.fetched_at)
 """
@@ -227,18 +228,34 @@ class ArticleStore:
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(_PAGES_STAGING)
             with cur.copy(f"COPY staging_pages ({_PAGE_COLUMNS}, canonical_url, etag, "
-                          "last_modified) FROM STDIN") as copy:
+                          "last_modified, gave_article) FROM STDIN") as copy:
                 for page in pages:
                     validators = Validators.of(page.headers)
                     copy.write_row((page.url, page.source, hashlib.sha256(page.body).digest(),
                                     gzip.compress(page.body, compresslevel=1), len(page.body),
                                     page.status, Jsonb(page.headers), page.fetched_at,
                                     canonicalize_url(page.url), validators.etag,
-                                    validators.last_modified))
+                                    validators.last_modified, page.gave_article))
             refused = cur.execute(_DROP_FORGOTTEN_PAGES).rowcount
             cur.execute(_PAGES_MERGE, {"run_id": run_id})
             cur.execute(_PAGES_CHECKED)
         return max(refused, 0)
+
+    def mark_no_article(self, urls: Sequence[str]) -> None:
+        """Pages stored as having given an article that a pipeline then dropped."""
+        with self.pool.connection() as conn:
+            conn.execute("UPDATE page_checks SET gave_article = false WHERE url = ANY(%s)",
+                         (list(urls),))
+
+    def close_abandoned_runs(self, spider: str) -> list[int]:
+        """Record as interrupted the runs of `spider` that never finished (killed, or their
+        host lost); called with the outlet's crawl lock held, so none of them is running."""
+        with self.pool.connection() as conn:
+            rows = conn.execute(
+                """UPDATE crawl_runs SET finished_at = now(), finish_reason = 'interrupted'
+                   WHERE spider = %s AND finished_at IS NULL RETURNING id""",
+                (spider,)).fetchall()
+        return sorted(row[0] for row in rows)
 
     def begin_run(self, spider: str) -> int:
         with self.pool.connection() as conn:

@@ -1,8 +1,9 @@
 """What earlier crawls know of an outlet's pages, for crawler/incremental.py, and its answers.
 
 Known article pages come from two places: `page_checks` rows, written with each raw page
-(crawler/storage/articles.py) so that a page counts as known only once it is stored, and the
-`articles` table itself, for articles that came by import or before incremental crawls existed.
+(crawler/storage/articles.py), and the `articles` table itself, for articles that came by import
+or before incremental crawls existed. A page that gave an article counts as known only once
+that article is stored: a crawl killed between the two batches fetches it again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from crawler.incremental import Answer, KnownPage, Validators
 from crawler.urls import canonicalize_url
 
 _ARTICLE_PAGES = """
-SELECT canonical_url, url, etag, last_modified, first_checked_at, checked_at
+SELECT canonical_url, url, etag, last_modified, first_checked_at, checked_at, gave_article
 FROM page_checks WHERE source = %s AND kind = 'article'
 """
 _ARTICLES = """
@@ -39,14 +40,17 @@ ON CONFLICT (url) DO UPDATE SET
 def load(conn: psycopg.Connection, source: str) -> tuple[dict[str, KnownPage],
                                                           dict[str, Validators]]:
     """The outlet's known article pages by canonical URL, and its discovery validators by URL."""
-    known: dict[str, KnownPage] = {}
-    pages = {row[0]: row for row in conn.execute(_ARTICLE_PAGES, (source,))}
-    for canonical, url, etag, last_modified, first_checked, checked in pages.values():
-        known[canonical] = KnownPage(url, first_checked, checked,
-                                     Validators(etag, last_modified))
+    pages: dict[str, KnownPage] = {}
+    waiting: set[str] = set()  # pages whose article is not (yet) stored
+    for canonical, url, etag, last_modified, first_checked, checked, gave_article in \
+            conn.execute(_ARTICLE_PAGES, (source,)):
+        pages[canonical] = KnownPage(url, first_checked, checked, Validators(etag, last_modified))
+        if gave_article:
+            waiting.add(canonical)
+    known = {key: page for key, page in pages.items() if key not in waiting}
     for canonical, url, published, first_seen, crawled_at in conn.execute(_ARTICLES, (source,)):
         for key in {canonical, canonicalize_url(url)}:
-            page = known.get(key)
+            page = pages.get(key)
             if page is None:  # imported, or stored before incremental crawls
                 known[key] = KnownPage(url, published or first_seen, crawled_at)
             else:  # its publication beats its first fetch as the age's start

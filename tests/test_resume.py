@@ -1,0 +1,85 @@
+"""`jpnews crawl --resume` after a real SIGKILL mid-crawl: the second run finishes the work,
+fetches no article it had stored, stores every article exactly once, and closes the killed
+run's row."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+from conftest import ROOT, SAMPLE_NOW
+
+from crawler.demo.server import SiteServer
+from crawler.demo.site import article_path, generate_site
+from crawler.jobs import MARKER
+from crawler.urls import canonicalize_url
+
+ARTICLES = 240
+
+
+def _command(db: str, base_url: str) -> list[str]:
+    return [sys.executable, "-m", "crawler.cli", "crawl", "japantoday", "--resume",
+            "--database-url", db, "--base-url", f"japantoday={base_url}",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "JPNEWS_MAX_LISTING_PAGES=1000",
+            "-s", "JPNEWS_STORE_BATCH_SIZE=15", "-s", "JPNEWS_STORE_FLUSH_SECONDS=0.5",
+            "-s", f"JPNEWS_NOW={SAMPLE_NOW.isoformat()}"]
+
+
+def _stored(db: str) -> set[str]:
+    with psycopg.connect(db) as conn:
+        return {row[0] for row in conn.execute("SELECT canonical_url FROM articles")}
+
+
+def test_a_killed_crawl_resumes_without_refetching_or_losing_articles(
+        db: str, tmp_path: Path) -> None:
+    site = generate_site(ARTICLES, SAMPLE_NOW, seed=5)
+    paths = {article_path(a) for a in site.articles}
+    for path in paths:  # slow enough to be killed in the middle
+        site.pages[path].delay = 0.08
+    env = {**os.environ, "JPNEWS_DATA_DIR": str(tmp_path)}
+    with SiteServer(site) as server:
+        crawl = subprocess.Popen(_command(db, server.base_url), cwd=ROOT, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)
+        deadline = time.monotonic() + 120
+        while len(_stored(db)) < ARTICLES // 4:
+            assert crawl.poll() is None, "the crawl ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        os.killpg(crawl.pid, signal.SIGKILL)
+        crawl.wait(timeout=30)
+        before_kill = _stored(db)
+        answered = len(server.log)
+        job = tmp_path / "jobs" / "japantoday"
+        assert json.loads((job / MARKER).read_text())["pid"] == crawl.pid  # left behind
+        assert 0 < len(before_kill) < ARTICLES
+
+        resumed = subprocess.run(_command(db, server.base_url), cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=240)
+        again = [path for path, _ in server.log[answered:] if path in paths]
+
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "was killed" in resumed.stderr and "Traceback" not in resumed.stderr
+    expected = {canonicalize_url(site.url(a)) for a in site.articles}
+    assert _stored(db) == expected  # the work is finished
+    stored_paths = {article_path(a) for a in site.articles
+                    if canonicalize_url(site.url(a)) in before_kill}
+    assert not stored_paths & set(again)  # nothing stored before the kill fetched again
+    assert len(again) == len(set(again)) == ARTICLES - len(before_kill)
+    with psycopg.connect(db) as conn:
+        versions = conn.execute("SELECT count(*), count(DISTINCT article_id), max(version) "
+                                "FROM article_versions").fetchone()
+        assert versions == (ARTICLES, ARTICLES, 1)  # every article exactly once
+        runs = conn.execute("SELECT finish_reason, finished_at IS NOT NULL FROM crawl_runs "
+                            "ORDER BY id").fetchall()
+    assert runs == [("interrupted", True), ("finished", True)]
+    assert not (tmp_path / "jobs" / "japantoday").exists() or \
+        not any(p.name != MARKER for p in (tmp_path / "jobs" / "japantoday").iterdir())
+
