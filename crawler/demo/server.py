@@ -37,6 +37,7 @@ class _Server(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.count_lock = threading.Lock()
         self.requests = 0
+        self.paths: list[str] = []
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients that hang up (timeouts, cancelled downloads) are normal here: stay quiet."""
@@ -83,6 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         page = self._lookup()
         with self.server.count_lock:
             self.server.requests += 1
+            self.server.paths.append(self.path)
         if page.delay and self.server.stopping.wait(page.delay):
             self.close_connection = True
             return
@@ -118,6 +120,15 @@ class SiteServer:
     def requests(self) -> int:
         """Requests answered so far (including 404s and those still sleeping)."""
         return self._server.requests if self._server else 0
+
+    @property
+    def paths(self) -> list[str]:
+        """The request targets answered so far, in order (a test's view of what a crawl
+        fetched, including pages still being delayed)."""
+        if self._server is None:
+            return []
+        with self._server.count_lock:
+            return list(self._server.paths)
 
     def start(self) -> SiteServer:
         if self._server is not None:
