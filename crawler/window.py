@@ -1,5 +1,10 @@
 """Time windows, one grammar for every command: relative ages (24h, 3d, 2w, 6m, 1y) or ISO
-dates. The search page's "not older than 1 year" is `1y`; `any` means no bound."""
+dates. The search page's "not older than 1 year" is `1y`; `any` means no bound.
+
+Intervals between crawls (`jpnews crawl --every 15m`) are durations in the same shape, a number
+and a unit, with one difference: there `m` is minutes, as in systemd and cron tools. A window
+looks back over months, a crawl interval never spans one, so `m` means the unit each needs and
+an interval refuses months and years outright."""
 
 from __future__ import annotations
 
@@ -58,3 +63,31 @@ def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
     if parsed < EARLIEST.replace(tzinfo=parsed.tzinfo):
         raise WindowError(f"{text!r} is before {EARLIEST.year}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+_EVERY_PART = re.compile(r"(\d{1,6})\s*(s|min|m|h|d|w)\s*")
+_EVERY = re.compile(f"(?:{_EVERY_PART.pattern})+")
+_EVERY_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_every(text: str) -> timedelta:
+    """An interval between crawls: 90s, 15m, 2h, 1d, 1w, or a sum such as 1h30m."""
+    value = text.strip().lower()
+    if not _EVERY.fullmatch(value):
+        raise WindowError(f"not an interval: {text!r} (use 90s, 15m, 2h, 1d, 1w or 1h30m)")
+    parts = _EVERY_PART.finditer(value)
+    seconds = sum(int(p.group(1)) * _EVERY_SECONDS[p.group(2)] for p in parts)
+    if seconds <= 0:
+        raise WindowError(f"an interval must be longer than zero: {text!r}")
+    return timedelta(seconds=seconds)
+
+
+def format_every(interval: timedelta) -> str:
+    """The inverse of parse_every, in its largest units: 15m, 2h, 1h30m, 1d."""
+    seconds = int(interval.total_seconds())
+    out = ""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            out += f"{seconds // size}{unit}"
+            seconds %= size
+    return out or "0s"
