@@ -160,8 +160,10 @@ class Scheduler:
             await asyncio.wait({hurried, finished}, timeout=self.grace.total_seconds(),
                                return_when=asyncio.FIRST_COMPLETED)
             self._reap()
-            for child in self.running.values():  # Scrapy's second signal: stop at once
-                child.signal(signal.SIGTERM)
+            # Scrapy's second signal: stop at once. SIGINT, not SIGTERM again: two deliveries
+            # of one signal before Python runs its handler count once, two signals never do.
+            for child in self.running.values():
+                child.signal(signal.SIGINT)
             tasks = {c.task for c in self.running.values() if c.task is not None}
             if tasks:
                 await asyncio.wait(tasks)
