@@ -66,12 +66,34 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--database-url", help="default: DATABASE_URL, else the embedded Postgres")
     demo.set_defaults(handler=cmd_demo)
 
-    crawl = commands.add_parser("crawl", help="crawl outlets (all, a group, or a list of ids)")
+    crawl = commands.add_parser(
+        "crawl", help="crawl outlets (all, a group, or a list of ids), once or --every so often",
+        description="Without --every: one crawl of each outlet, then exit (0; 1 when an outlet "
+                    "fetched nothing; 3 when every outlet was skipped, already being crawled). "
+                    "With --every: crawl each outlet whenever its interval has passed since its "
+                    "last run started (runs of any process count, so a restart crawls only what "
+                    "is due), until SIGTERM or Ctrl-C; then the crawls in flight store their "
+                    "batch, their runs are recorded as 'interrupted', and the command exits 0.")
     crawl.add_argument("outlets", nargs="*", help="outlet ids or group names; default: all")
     crawl.add_argument("--base-url", action="append", default=[], metavar="ID=URL",
                        help="fetch an outlet from a mirror at URL (repeatable)")
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="a Scrapy setting for this run (repeatable)")
+    crawl.add_argument("--every", action="append", default=[],
+                       metavar="INTERVAL|OUTLET=INTERVAL|default",
+                       help="run until stopped: 'default' crawls each outlet at its own interval "
+                            "(`jpnews sources` lists them: 15m for dailies and wires, longer for "
+                            "slower outlets); an INTERVAL (90s, 15m, 2h, 1d, 1h30m; m is "
+                            "minutes) sets one for every outlet; OUTLET=INTERVAL one outlet's or "
+                            "group's, over the others (repeatable: --every 30m "
+                            "--every japantoday=10m)")
+    crawl.add_argument("--parallel", type=int, metavar="N",
+                       help="with --every: crawls running at once, each a process of its own "
+                            "(default 4)")
+    crawl.add_argument("--grace", metavar="INTERVAL",
+                       help="with --every: how long a stop waits for downloads in flight before "
+                            "the crawls stop at once, still storing what they fetched "
+                            "(default 5s)")
     crawl.add_argument("--database-url")
     crawl.add_argument("--resume", action="store_true",
                        help="keep each outlet's pending requests in a job directory under the "
@@ -311,6 +333,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         raise UserError(exc.args[0]) from None
     mirrors = dict(_pairs(args.base_url, "--base-url"))
     overrides: dict[str, Any] = dict(_pairs(args.set, "-s"))
+    if args.every:
+        return _crawl_every(args, chosen, mirrors, overrides)
+    if args.parallel is not None or args.grace is not None:
+        raise UserError("--parallel and --grace go with --every")
     url = prepare(args.database_url or overrides.get("DATABASE_URL"))
     overrides.update({"DATABASE_URL": url, "JPNEWS_PROGRESS": True,
                       "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}})
@@ -340,6 +366,41 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_ERROR
     return EXIT_SKIPPED if skipped == len(crawlers) else 0
+
+
+def _crawl_every(args: argparse.Namespace, chosen: list[Any], mirrors: dict[str, str],
+                 overrides: dict[str, Any]) -> int:
+    """The scheduler (crawler/scheduler.py): each crawl a `jpnews crawl OUTLET` of its own,
+    given the same database, mirror and settings."""
+    from crawler.schedule import Plan, ScheduleError, intervals
+    from crawler.scheduler import GRACE, Scheduler
+    from crawler.storage.db import prepare
+    from crawler.window import WindowError, parse_every
+
+    try:
+        minimum = parse_every(os.environ.get("JPNEWS_MIN_CRAWL_EVERY", "1m"))
+    except WindowError as exc:
+        raise UserError(f"JPNEWS_MIN_CRAWL_EVERY: {exc}") from None
+    try:
+        grace = parse_every(args.grace) if args.grace else GRACE
+    except WindowError as exc:
+        raise UserError(f"--grace: {exc}") from None
+    try:
+        plan = Plan.of(chosen, intervals(chosen, args.every, minimum),
+                       4 if args.parallel is None else args.parallel)
+    except ScheduleError as exc:
+        raise UserError(str(exc)) from None
+    url = prepare(args.database_url or overrides.get("DATABASE_URL"))
+
+    def command(outlet: str) -> list[str]:
+        line = [sys.executable, "-m", "crawler.cli", "crawl", outlet, "--database-url", url]
+        if outlet in mirrors:
+            line += ["--base-url", f"{outlet}={mirrors[outlet]}"]
+        for item in args.set:
+            line += ["-s", item]
+        return line
+
+    return Scheduler(plan, url, command, grace=grace).run()
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:
@@ -901,15 +962,17 @@ def cmd_health(args: argparse.Namespace) -> int:
 def cmd_sources(args: argparse.Namespace) -> int:
     from crawler.parsers import JSON_PARSERS, PARSERS
     from crawler.sources import SOURCES
+    from crawler.window import format_every
 
-    rows = [("id", "name", "lang", "group", "discovery", "parsers (since)")]
+    rows = [("id", "name", "lang", "group", "every", "discovery", "parsers (since)")]
     for s in SOURCES.values():
         found = [f"{len(items)} {kind}" for kind, items in
                  (("feeds", s.feeds), ("sitemaps", s.sitemaps), ("listings", s.listings)) if items]
         parsers = ", ".join(f"{cls.__name__} ({day:%Y-%m})" for day, cls in PARSERS.get(s.id, []))
         if s.id in JSON_PARSERS:
             parsers = "its JSON API"
-        rows.append((s.id, s.name, s.language, s.group, ", ".join(found), parsers or "generic"))
+        rows.append((s.id, s.name, s.language, s.group, format_every(s.crawl_every),
+                     ", ".join(found), parsers or "generic"))
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell + " " * (width - _width(cell))

@@ -14,7 +14,9 @@ from itertools import pairwise
 from typing import Any
 
 from crawler.monitors import ERROR, FAILED
+from crawler.outcome import INTERRUPTED
 from crawler.parsers import UNKNOWN_LAYOUT
+from crawler.sources import SOURCES
 
 RECENT = timedelta(hours=24)
 """The window judged: new articles, request rates and the generic-layer share of the last day."""
@@ -44,7 +46,9 @@ MIN_MEDIAN_FOR_VOLUME = 4
 STALE_WARN_FACTOR, STALE_BROKEN_FACTOR = 4, 12
 """No new article for this many times the outlet's usual interval between new articles."""
 MIN_INTERVAL = timedelta(minutes=30)
-"""Floor of the usual interval: a burst of articles stored by one crawl is not a rhythm."""
+"""Floor of the usual interval: a burst of articles stored by one crawl is not a rhythm. The
+outlet's crawl interval (`Source.crawl_every`) is a floor too: nothing can be seen new more
+often than the outlet is crawled."""
 MIN_GAPS_FOR_INTERVAL = 3
 
 NO_SUCCESS_BROKEN = timedelta(days=2)
@@ -130,11 +134,16 @@ def _judge_one(outlet: str, runs: list[RunRow], articles: list[ArticleRow],
     successes = [r.started_at for r in runs if r.finish_reason == "finished"]
     health.last_success = max(successes, default=None)
     latest = max(runs, key=lambda r: r.started_at)
+    # A run stopped by a signal (a deploy, a restart) says nothing of the outlet: the last run
+    # that ended by itself is judged. It is no success either, so an outlet whose runs are
+    # always stopped before they end still falls under the two-day rule.
+    ended = [r for r in runs if r.finish_reason != INTERRUPTED]
+    last_ended = max(ended, key=lambda r: r.started_at) if ended else None
     if health.last_success is None or health.last_success < now - NO_SUCCESS_BROKEN:
         found.append((BROKEN, "no successful run in the last "
                       f"{NO_SUCCESS_BROKEN.days} days"))
-    elif latest.finish_reason not in ("finished", None):
-        found.append((WARNING, f"last run ended {latest.finish_reason!r}"))
+    elif last_ended is not None and last_ended.finish_reason not in ("finished", None):
+        found.append((WARNING, f"last run ended {last_ended.finish_reason!r}"))
 
     found += _monitors(latest)
     found += _rates(health, [r for r in runs if r.started_at > recent_start] or [latest], latest)
@@ -268,7 +277,8 @@ def _staleness(health: OutletHealth, articles: list[ArticleRow], last_seen: date
     gaps = [g for g in gaps if g > timedelta(0)]  # one crawl stores many at once
     if len(gaps) < MIN_GAPS_FOR_INTERVAL or last_seen is None:
         return []
-    interval = max(statistics.median(gaps), MIN_INTERVAL)
+    crawled = SOURCES[health.outlet].crawl_every if health.outlet in SOURCES else MIN_INTERVAL
+    interval = max(statistics.median(gaps), MIN_INTERVAL, crawled)
     health.usual_interval_s = interval.total_seconds()
     quiet = now - last_seen
     level = _level(quiet / interval, STALE_WARN_FACTOR, STALE_BROKEN_FACTOR)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from crawler.urls import canonicalize_url
-from crawler.window import WindowError, parse_duration
+from crawler.window import WindowError, format_every, parse_every
 
 DEFAULT_RECHECK_AGES = (timedelta(hours=1), timedelta(hours=6), timedelta(hours=24),
                         timedelta(hours=72))
@@ -43,13 +43,13 @@ class RecheckSchedule:
         if text.strip().lower() in ("never", "none", ""):
             return cls(())
         try:
-            ages = tuple(sorted(parse_duration(part) for part in text.split(",")))
+            ages = tuple(sorted(parse_every(part) for part in text.split(",")))
         except WindowError as exc:
             raise ValueError(f"not a re-check schedule: {text!r} ({exc})") from None
         return cls(ages)
 
     def describe(self) -> str:
-        return ", ".join(_short(age) for age in self.ages) or "never"
+        return ", ".join(format_every(age) for age in self.ages) or "never"
 
     def due(self, anchor: datetime, last_checked: datetime, now: datetime) -> bool:
         """Whether a check age has passed since the page was last checked: the newest age
@@ -57,14 +57,6 @@ class RecheckSchedule:
         appeared is checked at 72 h, not five times in a row to catch up."""
         reached = [anchor + age for age in self.ages if anchor + age <= now]
         return bool(reached) and last_checked < reached[-1]
-
-
-def _short(age: timedelta) -> str:
-    seconds = int(age.total_seconds())
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 @dataclass(frozen=True)

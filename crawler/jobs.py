@@ -56,7 +56,7 @@ class JobDirectory:
     def from_crawler(cls, crawler: Crawler) -> JobDirectory:
         folder = crawler.settings.get("JOBDIR")
         if not folder:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # no JOBDIR: nothing to look after (and nothing to say)
         extension = cls(crawler, Path(folder))
         extension.open()
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

@@ -30,6 +30,11 @@ ARTICLE_PAGES = "jpnews/incremental/article_pages"
 """Article pages that came with a body (200)."""
 SKIPPED = "jpnews/skipped"
 """Why the outlet was not crawled (another run holds its lock, crawler/storage/lock.py)."""
+INTERRUPTED = "interrupted"
+"""finish_reason of a run stopped by SIGTERM/SIGINT (Scrapy says "shutdown"): what it fetched
+is stored, and it is no failure of the outlet (crawler/health.py)."""
+WAS_INTERRUPTED = "jpnews/interrupted"
+"""Set by the store pipeline when it records a run as interrupted."""
 EXIT_SKIPPED = 3
 """Exit status of a crawl that had nothing to do but skipped outlets: not a failure (1), yet
 distinct from 0 so that a scheduler can tell that a run still busy made it skip (README)."""
@@ -74,8 +79,10 @@ def describe_failures(counts: Mapping[str, int]) -> str:
 
 
 def why_failed(stats: Mapping[str, Any]) -> str | None:
-    """Why the crawl counts as failed, or None when at least one request succeeded."""
-    if stats.get(FETCHED, 0) or stats.get(NOT_MODIFIED, 0):
+    """Why the crawl counts as failed, or None when at least one request succeeded (a 304 is an
+    answer) or the crawl was stopped by a signal (it may have been stopped before its first
+    answer)."""
+    if stats.get(FETCHED, 0) or stats.get(NOT_MODIFIED, 0) or stats.get(WAS_INTERRUPTED):
         return None
     failed = failures(stats)
     if failed:

@@ -37,6 +37,12 @@ class Source:
     recheck_after: tuple[timedelta, ...] = DEFAULT_RECHECK_AGES
     """Ages after publication at which a stored article is fetched again, conditionally, to
     catch corrections and updates (crawler/incremental.py); JPNEWS_RECHECK_AFTER overrides."""
+    crawl_every: timedelta = timedelta(minutes=15)
+    """How often `jpnews crawl --every default` crawls the outlet. Fifteen minutes suits a daily
+    or a wire publishing around the clock: a story is in the archive within the quarter hour,
+    and a crawl then fetches the feeds and first listing pages, a few dozen requests, about as
+    often as a feed reader polls them. Slower outlets say so below; `crawler.health` reads it
+    too (a quiet spell shorter than a few intervals is no sign of trouble)."""
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -131,6 +137,9 @@ NIPPON_COM = Source(
                   r"japan-data/h\d{5}|people/[a-z]\d{5}|guide-to-japan/[a-z]{2}\d{6})/"
                   r"(?:[a-z0-9-]+\.html)?"),
     aliases=("nippon.com",),
+    # A magazine: a few features a weekday, plus Jiji wire copy that the dailies carry within
+    # minutes anyway; an hour loses nothing and spares the site three polls in four.
+    crawl_every=timedelta(hours=1),
 )
 
 NHK_WORLD_API = "https://api.nhkworld.jp/nwapi/rdnewsweb"
@@ -149,6 +158,8 @@ SORANEWS24 = Source(
     feeds=("https://soranews24.com/feed/",),
     article_path=r"/\d{4}/\d{2}/\d{2}/[^/]+/?",
     case_insensitive_paths=True,
+    # Culture and oddities, a post every hour or so, none of it news that ages by the minute.
+    crawl_every=timedelta(minutes=30),
 )
 
 JAPANFORWARD = Source(
@@ -160,6 +171,9 @@ JAPANFORWARD = Source(
     article_path=r"/(?!(?:category|tag|author|feed|page|newsletter|about|contact)/)[a-z0-9-]+/?",
     aliases=("JAPAN Forward",),
     case_insensitive_paths=True,
+    # Opinion and analysis, five to ten pieces a day in Japanese office hours: every two hours
+    # still stores each on the day it appears, with an eighth of the requests.
+    crawl_every=timedelta(hours=2),
 )
 
 YOMIURI = Source(
@@ -208,6 +222,8 @@ NHK_EASY = Source(
     feeds=("https://www3.nhk.or.jp/news/easy/news-list.json",),
     article_path=r"/news/easy/([a-z0-9]+)/\1\.html",
     aliases=("NEWS WEB EASY", "NHK"),
+    # A handful of rewritten stories a weekday, released together around midday JST.
+    crawl_every=timedelta(hours=3),
 )
 
 # Order matters where outlets share a host (mainichi.jp, asahi.com, nhk.or.jp): the first whose

@@ -1,5 +1,10 @@
 """Time windows, one grammar for every command: relative ages (24h, 3d, 2w, 6m, 1y) or ISO
-dates. The search page's "not older than 1 year" is `1y`; `any` means no bound."""
+dates. The search page's "not older than 1 year" is `1y`; `any` means no bound.
+
+Intervals between crawls (`jpnews crawl --every 15m`) are durations in the same shape, a number
+and a unit, with one difference: there `m` is minutes, as in systemd and cron tools. A window
+looks back over months, a crawl interval never spans one, so `m` means the unit each needs and
+an interval refuses months and years outright."""
 
 from __future__ import annotations
 
@@ -60,17 +65,29 @@ def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-_DURATION = re.compile(r"(\d{1,6})\s*(s|min|m|h|d|w)")
-_DURATION_UNITS = {"s": 1, "min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_EVERY_PART = re.compile(r"(\d{1,6})\s*(s|min|m|h|d|w)\s*")
+_EVERY = re.compile(f"(?:{_EVERY_PART.pattern})+")
+_EVERY_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-def parse_duration(text: str) -> timedelta:
-    """A fixed length of time for intervals and schedules: 30s, 15m (or 15min), 6h, 3d, 1w.
+def parse_every(text: str) -> timedelta:
+    """An interval between crawls: 90s, 15m, 2h, 1d, 1w, or a sum such as 1h30m."""
+    value = text.strip().lower()
+    if not _EVERY.fullmatch(value):
+        raise WindowError(f"not an interval: {text!r} (use 90s, 15m, 2h, 1d, 1w or 1h30m)")
+    parts = _EVERY_PART.finditer(value)
+    seconds = sum(int(p.group(1)) * _EVERY_SECONDS[p.group(2)] for p in parts)
+    if seconds <= 0:
+        raise WindowError(f"an interval must be longer than zero: {text!r}")
+    return timedelta(seconds=seconds)
 
-    Unlike a window's `6m` (six months back, a calendar span), an interval's `m` is minutes:
-    `--every 15m` reads as people write it, and months are no interval anyone schedules by.
-    """
-    match = _DURATION.fullmatch(text.strip().lower())
-    if not match or int(match.group(1)) == 0:
-        raise WindowError(f"not a duration: {text!r} (use 30s, 15m, 6h, 3d or 1w)")
-    return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])
+
+def format_every(interval: timedelta) -> str:
+    """The inverse of parse_every, in its largest units: 15m, 2h, 1h30m, 1d."""
+    seconds = int(interval.total_seconds())
+    out = ""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            out += f"{seconds // size}{unit}"
+            seconds %= size
+    return out or "0s"

@@ -9,6 +9,12 @@ outage is retried with back-off and the batch kept in memory meanwhile (each bat
 transaction, so nothing is ever half-written); if the database is still gone when the crawl
 closes, the articles not stored are written to a JSON-lines spill file named in the log, never
 dropped.
+
+A crawl stopped by SIGTERM/SIGINT is recorded as 'interrupted' (Scrapy's reason is "shutdown").
+Scrapy's graceful stop waits for the downloads in flight; a second signal stops the reactor at
+once, without closing the spider, so the buffered articles are then stored and the run
+recorded by a trigger of the reactor's shutdown instead (`jpnews crawl --every` sends that
+second signal after its grace period).
 """
 
 from __future__ import annotations
@@ -33,10 +39,12 @@ from crawler.items import Article, RawArticle, RawPage, page_fetched
 from crawler.monitors import RunMonitors
 from crawler.outcome import (
     ARTICLE_PAGES,
+    INTERRUPTED,
     KNOWN_SKIPPED,
     NOT_MODIFIED,
     RECHECKS_DUE,
     SKIPPED,
+    WAS_INTERRUPTED,
     why_failed,
 )
 from crawler.storage.articles import ArticleStore, FetchCounts, WriteResult
@@ -95,6 +103,9 @@ class StorePipeline:
         self.in_flight: tuple[list[Article], Future[None]] | None = None
         self.lock = threading.Lock()  # stats, result and spill file, shared with the writer
         self.outlet_lock: OutletLock | None = None
+        self.closed = False
+        self.recorded = False
+        self.shutdown_trigger: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -138,6 +149,10 @@ class StorePipeline:
             self.outlet_lock.claim(self.run_id)
         self.stats.set_value("jpnews/crawl_run_id", self.run_id)
         log.info("storing into %s (crawl run %s)", describe(self.database_url), self.run_id)
+        from twisted.internet import reactor  # the one Scrapy installed: import it only now
+
+        self.shutdown_trigger = reactor.addSystemEventTrigger(
+            "before", "shutdown", self._reactor_stopping)
         if self.flush_seconds > 0:
             self.timer = task.LoopingCall(self.flush)
             self.timer.start(self.flush_seconds, now=False)
@@ -334,6 +349,9 @@ class StorePipeline:
                   len(articles), self.spill_path)
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self.closed:
+            return
+        self.closed = True
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         try:
@@ -351,6 +369,28 @@ class StorePipeline:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the run once Scrapy has its final numbers, then let the next run in."""
+        if self.shutdown_trigger is not None:
+            from twisted.internet import reactor
+
+            reactor.removeSystemEventTrigger(self.shutdown_trigger)
+            self.shutdown_trigger = None
+        self._finish(spider, INTERRUPTED if reason == "shutdown" else reason)
+
+    def _reactor_stopping(self) -> None:
+        """The reactor stops with the spider still open: Scrapy's forced shutdown (a second
+        SIGTERM/SIGINT), which never closes the spider. Store what is buffered and record the
+        run as interrupted all the same."""
+        self.shutdown_trigger = None
+        log.warning("stopped before the crawl closed: storing what is buffered")
+        try:
+            self.close_spider()
+        finally:
+            self._finish(self.crawler.spider, INTERRUPTED)
+
+    def _finish(self, spider: Spider, reason: str) -> None:
+        if self.recorded:
+            return
+        self.recorded = True
         try:
             self._record_run(spider, reason)
         finally:
@@ -362,6 +402,8 @@ class StorePipeline:
             if self.pool is not None:
                 self.pool.close()
             return
+        if reason == INTERRUPTED:
+            self.stats.set_value(WAS_INTERRUPTED, True)
         # Asked for here rather than left to the order of spider_closed handlers, so that the
         # row always has them (and the stats the field coverage they add)
         monitors = self.crawler.get_extension(RunMonitors)

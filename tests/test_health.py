@@ -15,6 +15,7 @@ from crawler import health as h
 from crawler.demo.server import SiteServer
 from crawler.demo.site import build_sample_site
 from crawler.health import BROKEN, NEVER, OK, WARNING, ArticleRow, RunRow, exit_status, judge
+from crawler.sources import SOURCES
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 OWN = {"title": "selectors", "body": "selectors", "published": "jsonld", "authors": "selectors",
@@ -93,6 +94,43 @@ def test_an_outlet_without_new_articles_for_many_intervals_is_stale() -> None:
     runs, articles, seen = history(hourly_until=NOW - timedelta(hours=20))
     runs.append(run(NOW - timedelta(minutes=10)))
     assert verdict(runs, articles, seen).verdict == BROKEN
+
+
+def test_an_interrupted_last_run_is_no_warning_but_the_run_before_it_is_judged() -> None:
+    runs, articles, seen = history()
+    runs[-1] = run(NOW, reason="interrupted")  # the scheduler was stopped (a deploy)
+    result = verdict(runs, articles, seen)
+    assert result.verdict == OK, result.reasons
+    runs[-2] = run(NOW - timedelta(hours=1), reason="failed")
+    result = verdict(runs, articles, seen)
+    assert result.verdict == WARNING
+    assert result.reasons == ["last run ended 'failed'"]
+
+
+def test_runs_that_are_always_interrupted_are_no_success() -> None:
+    runs, articles, seen = history()
+    interrupted = [RunRow(r.spider, r.started_at, "interrupted", r.stats, r.dropped)
+                   for r in runs]
+    result = verdict(interrupted, articles, seen)
+    assert result.verdict == BROKEN
+    assert result.reasons[0] == "no successful run in the last 2 days"
+
+
+def test_a_slow_outlet_is_judged_by_its_crawl_interval() -> None:
+    """Japan Forward is crawled every two hours (the registry): its new articles arrive in
+    bursts that far apart, so three quiet hours are one empty crawl, not a stale outlet."""
+    every = SOURCES["japanforward"].crawl_every
+    runs, articles = [], []
+    at = NOW - timedelta(days=8)
+    while at <= NOW - timedelta(hours=3):
+        runs.append(RunRow("japanforward", at, "finished", {"downloader/request_count": 20}, {}))
+        articles += [ArticleRow("japanforward", at + timedelta(seconds=s), OWN) for s in (0, 5)]
+        at += every
+    runs.append(RunRow("japanforward", at, "finished", {"downloader/request_count": 20}, {}))
+    result = judge(["japanforward"], runs, articles,
+                   {"japanforward": articles[-1].first_seen_at}, NOW)[0]
+    assert result.verdict == OK, result.reasons
+    assert result.usual_interval_s == every.total_seconds()
 
 
 def test_a_day_far_below_the_weekly_median_is_a_warning() -> None:

@@ -83,3 +83,39 @@ def test_a_killed_crawl_resumes_without_refetching_or_losing_articles(
     assert not (tmp_path / "jobs" / "japantoday").exists() or \
         not any(p.name != MARKER for p in (tmp_path / "jobs" / "japantoday").iterdir())
 
+
+
+def test_a_crawl_stopped_by_a_signal_continues_from_its_job_directory(
+        db: str, tmp_path: Path) -> None:
+    """SIGINT: Scrapy closes its queue cleanly, and `--resume` goes on with the requests it
+    left pending instead of starting over; still nothing is fetched twice."""
+    site = generate_site(ARTICLES, SAMPLE_NOW, seed=6)
+    paths = {article_path(a) for a in site.articles}
+    for path in paths:
+        site.pages[path].delay = 0.08
+    env = {**os.environ, "JPNEWS_DATA_DIR": str(tmp_path)}
+    with SiteServer(site) as server:
+        crawl = subprocess.Popen(_command(db, server.base_url), cwd=ROOT, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)
+        deadline = time.monotonic() + 120
+        while len(_stored(db)) < ARTICLES // 4:
+            assert crawl.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        os.killpg(crawl.pid, signal.SIGINT)
+        crawl.wait(timeout=60)
+        job = tmp_path / "jobs" / "japantoday"
+        assert (job / MARKER).read_text() == ""  # closed, its queue kept
+        assert any(p.name != MARKER for p in job.iterdir())
+        first = [path for path, _ in server.log if path in paths]
+        answered = len(server.log)
+        resumed = subprocess.run(_command(db, server.base_url), cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=240)
+        again = [path for path, _ in server.log[answered:] if path in paths]
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert _stored(db) == {canonicalize_url(site.url(a)) for a in site.articles}
+    assert not set(first) & set(again) and len(first) + len(again) == ARTICLES
+    with psycopg.connect(db) as conn:
+        runs = conn.execute("SELECT finish_reason, stats->>'jpnews/job/resumed' FROM crawl_runs "
+                            "ORDER BY id").fetchall()
+    assert runs == [("interrupted", None), ("finished", "continued")]

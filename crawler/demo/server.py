@@ -157,6 +157,12 @@ class SiteServer:
         """(path, status) of every request answered so far."""
         return list(self._server.log) if self._server else []
 
+    @property
+    def paths(self) -> list[str]:
+        """The request targets answered so far, in order (a test's view of what a crawl
+        fetched, including pages still being delayed)."""
+        return [path for path, _ in self.log]
+
     def start(self) -> SiteServer:
         if self._server is not None:
             return self

@@ -1,0 +1,39 @@
+"""The crawl history `jpnews crawl --every` schedules from and reports on, read from Postgres."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    id: int
+    finish_reason: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    stats: dict[str, Any]
+
+
+def last_runs(conn: psycopg.Connection, outlets: list[str]) -> dict[str, tuple[int, datetime]]:
+    """Per outlet, the id and start of its newest run (outlets never crawled are absent)."""
+    # newest first by primary key: an outlet crawled lately is found among the last rows
+    rows = conn.execute(
+        """SELECT o.spider, r.id, r.started_at FROM unnest(%s::text[]) AS o(spider)
+           CROSS JOIN LATERAL (SELECT id, started_at FROM crawl_runs
+                               WHERE spider = o.spider ORDER BY id DESC LIMIT 1) r""",
+        (outlets,)).fetchall()
+    return {spider: (run_id, started_at) for spider, run_id, started_at in rows}
+
+
+def run_after(conn: psycopg.Connection, outlet: str, after_id: int) -> FinishedRun | None:
+    """The outlet's newest run made after run `after_id`: the one a crawl just launched made
+    (the outlet's lock lets one run at a time, so no other can be newer)."""
+    row = conn.execute(
+        """SELECT id, finish_reason, started_at, finished_at, stats FROM crawl_runs
+           WHERE spider = %s AND id > %s ORDER BY id DESC LIMIT 1""",
+        (outlet, after_id)).fetchone()
+    return FinishedRun(*row) if row else None
