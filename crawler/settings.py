@@ -97,6 +97,8 @@ JPNEWS_FULL_CRAWL = _env_bool("JPNEWS_FULL_CRAWL", False)
 # outlet, "never", or JSON by outlet id ({"nippon_com": "24h,72h"}); unset: the registry's.
 JPNEWS_RECHECK_AFTER = os.environ.get("JPNEWS_RECHECK_AFTER")
 # The instant a crawl takes as now (ISO 8601): for tests of sites that change, and replays.
+# The run's start and end and new articles' first_seen_at are recorded at it; `jpnews health`
+# reads it from the environment and judges at it.
 JPNEWS_NOW = os.environ.get("JPNEWS_NOW")
 
 LOG_LEVEL = _env("JPNEWS_LOG_LEVEL", "INFO")

@@ -132,7 +132,9 @@ class StorePipeline:
         except PoolTimeout as exc:
             raise DatabaseUnavailable(
                 f"cannot reach Postgres at {describe(self.database_url)}") from exc
-        self.store = ArticleStore(self.pool)
+        # a crawl with its clock injected (JPNEWS_NOW) records its times by that clock too
+        self.store = ArticleStore(self.pool, spider.fixed_now if isinstance(spider, NewsSpider)
+                                  else None)
         if isinstance(spider, NewsSpider):
             self.outlet_lock = OutletLock(self.database_url, spider.name)
             if holder := self.outlet_lock.acquire():

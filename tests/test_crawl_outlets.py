@@ -34,9 +34,11 @@ def _path(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def outlet_site(outlet: str, sitemap_depth: int = 1) -> tuple[SampleSite, list[dict]]:
+def outlet_site(outlet: str, sitemap_depth: int = 1, count: int | None = None
+                ) -> tuple[SampleSite, list[dict]]:
     """The outlet's fixture pages behind a feed of them (or a sitemap `sitemap_depth` indexes
-    down, for an outlet without a feed); returns the site and what it holds."""
+    down, for an outlet without a feed); returns the site and what it holds. `count` keeps the
+    first HTML pages only, by file name: the site before its later articles appeared."""
     source = SOURCES[outlet]
     pages: dict[str, Page] = {}
     expected: list[dict] = []
@@ -51,7 +53,7 @@ def outlet_site(outlet: str, sitemap_depth: int = 1) -> tuple[SampleSite, list[d
             expected.append(json.loads(answer.read_text()))
     else:
         items, urls = [], []
-        for page in sorted(folder.glob("*.html")):
+        for page in sorted(folder.glob("*.html"))[:count]:
             data = json.loads(page.with_suffix(".json").read_text())
             pages[_path(data["url"])] = Page(page.read_bytes())
             expected.append(data)

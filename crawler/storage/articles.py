@@ -17,6 +17,7 @@ import gzip
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -52,8 +53,9 @@ WITH latest AS (
 ), previous AS (
     SELECT a.canonical_url, a.content_hash FROM articles a JOIN latest USING (canonical_url)
 ), merged AS (
-    INSERT INTO articles AS a ({", ".join(COLUMNS)}, crawl_run_id)
-    SELECT {", ".join(COLUMNS)}, %(run_id)s FROM latest
+    INSERT INTO articles AS a ({", ".join(COLUMNS)}, crawl_run_id, first_seen_at)
+    SELECT {", ".join(COLUMNS)}, %(run_id)s, coalesce(%(seen_at)s::timestamptz, now())
+    FROM latest
     ON CONFLICT (canonical_url) DO UPDATE SET
         {", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_ON_CHANGE)},
         version = a.version
@@ -167,8 +169,12 @@ def _row(seq: int, article: Article) -> tuple[Any, ...]:
 class ArticleStore:
     """Typed access to the article tables over a connection pool."""
 
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: ConnectionPool, now: datetime | None = None) -> None:
         self.pool = pool
+        self.now = now
+        """The instant recorded as a run's start and end and an article's first sighting: a
+        crawl's injected clock (JPNEWS_NOW), so that what the crawl stores and when it says it
+        stored it agree; None, the database's clock."""
         self._known_rows: float | None = None
         self._new_since_analyze = 0
 
@@ -184,7 +190,8 @@ class ArticleStore:
                     for seq, article in enumerate(articles):
                         copy.write_row(_row(seq, article))
                 forgotten = {row[0] for row in cur.execute(_DROP_FORGOTTEN)}
-                merged = cur.execute(_MERGE, {"run_id": run_id}).fetchall()
+                merged = cur.execute(_MERGE, {"run_id": run_id, "seen_at": self.now}
+                                     ).fetchall()
                 latest = {a.canonical_url: a for a in articles
                           if a.canonical_url not in forgotten}
                 dedup = stories.assign(cur, [(row_id, latest[url], inserted)
@@ -259,8 +266,9 @@ class ArticleStore:
 
     def begin_run(self, spider: str) -> int:
         with self.pool.connection() as conn:
-            row = conn.execute("INSERT INTO crawl_runs (spider) VALUES (%s) RETURNING id",
-                               (spider,)).fetchone()
+            row = conn.execute("INSERT INTO crawl_runs (spider, started_at) VALUES "
+                               "(%s, coalesce(%s::timestamptz, now())) RETURNING id",
+                               (spider, self.now)).fetchone()
         return int(row[0])
 
     def finish_run(self, run_id: int, *, reason: str, pages: int, result: WriteResult,
@@ -270,14 +278,15 @@ class ArticleStore:
         fetches = fetches or FetchCounts()
         with self.pool.connection() as conn:
             conn.execute(
-                """UPDATE crawl_runs SET finished_at = now(), finish_reason = %s, pages = %s,
+                """UPDATE crawl_runs SET finished_at = coalesce(%s::timestamptz, now()),
+                       finish_reason = %s, pages = %s,
                        articles_new = %s, articles_updated = %s, articles_refreshed = %s,
                        articles_unchanged = %s, dropped = %s, errors = %s, stats = %s,
                        article_pages = %s, not_modified = %s, known_skipped = %s,
                        rechecks_due = %s, monitors = %s
                    WHERE id = %s""",
-                (reason, pages, result.new, result.updated, result.refreshed, result.unchanged,
-                 Jsonb(dropped), errors, Jsonb(stats), fetches.article_pages,
+                (self.now, reason, pages, result.new, result.updated, result.refreshed,
+                 result.unchanged, Jsonb(dropped), errors, Jsonb(stats), fetches.article_pages,
                  fetches.not_modified, fetches.known_skipped, fetches.rechecks_due,
                  None if monitors is None else Jsonb(monitors), run_id))
 
