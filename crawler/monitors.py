@@ -93,11 +93,27 @@ class FinishReason(NotCheckedWhenUnset, FinishReasonMonitor):
     """Scrapy's finish reason is one of SPIDERMON_EXPECTED_FINISH_REASONS."""
 
 
+RUN_ERRORS = "jpnews/run_errors"
+"""The errors of this crawl alone, which the error count monitor checks."""
+_OWN_ERRORS = ("spider_exceptions/", "jpnews/dropped/parse_error", "jpnews/store/failed_batches",
+               "jpnews/store/refused_rows", "jpnews/store/raw_pages_lost")
+
+
 @monitors.name("error count")
 class ErrorCount(NotCheckedWhenUnset, CountedFromZero, ErrorCountMonitor):
-    """Lines logged at ERROR level, at most SPIDERMON_MAX_ERRORS. Counted when the monitors
-    run, as the crawl closes: the spider's own closing line ("crawl failed: ...") comes after,
-    and says it already."""
+    """This crawl's errors, at most SPIDERMON_MAX_ERRORS: callbacks that raised, parsers that
+    crashed, batches the database failed or refused, raw pages lost. Not Scrapy's
+    `log_count/ERROR`: its log handler counts every ERROR line of the process in every
+    crawler's stats, so in a crawl of several outlets one outlet's trouble failed them all.
+    (A failed request is not an error here: health judges those, by rate.)"""
+
+    stat_name = RUN_ERRORS
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        stats = super().stats
+        return {**stats, RUN_ERRORS: sum(int(value) for key, value in stats.items()
+                                         if key.startswith(_OWN_ERRORS))}
 
 
 class CloseMonitors(MonitorSuite):

@@ -194,6 +194,11 @@ def test_sites_that_change_between_crawls_and_what_health_says(db: str) -> None:
             "SELECT spider, finish_reason FROM crawl_runs WHERE started_at = %s",
             (BLOCK_AT,)).fetchall())
     assert reasons == {"japantoday": "finished", SECOND: "failed"}
+    with psycopg.connect(db) as conn:  # one outlet's errors are not another's, in one process
+        error_count = dict(conn.execute(
+            """SELECT spider, monitors->'monitors'->'error count'->>'status' FROM crawl_runs
+               WHERE started_at = %s""", (BLOCK_AT,)).fetchall())
+    assert error_count["japantoday"] == "passed", error_count
     status, report = health_json(db, BLOCK_AT)
     assert report[SECOND]["verdict"] == "broken", report[SECOND]
     assert "100% of requests in the last run answered 403 Forbidden" in report[SECOND]["reasons"]
