@@ -16,7 +16,7 @@ import psycopg
 from conftest import ROOT, SAMPLE_NOW
 
 from crawler.demo.server import SiteServer
-from crawler.demo.site import article_path, generate_site
+from crawler.demo.site import SampleSite, article_path, generate_site
 from crawler.jobs import MARKER
 from crawler.urls import canonicalize_url
 
@@ -37,28 +37,43 @@ def _stored(db: str) -> set[str]:
         return {row[0] for row in conn.execute("SELECT canonical_url FROM articles")}
 
 
+def _slow_site(seed: int) -> tuple[SampleSite, set[str]]:
+    """A generated site slow enough for a crawl to be stopped in the middle, and its article
+    paths."""
+    site = generate_site(ARTICLES, SAMPLE_NOW, seed=seed)
+    paths = {article_path(a) for a in site.articles}
+    for path in paths:
+        site.pages[path].delay = 0.08
+    return site, paths
+
+
+def _stop_a_quarter_in(db: str, server: SiteServer, env: dict[str, str],
+                       how: signal.Signals) -> int:
+    """Start `jpnews crawl --resume`, send `how` to it once a quarter of the articles are
+    stored, wait for it to end; returns its process id."""
+    crawl = subprocess.Popen(_command(db, server.base_url), cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(_stored(db)) < ARTICLES // 4:
+        assert crawl.poll() is None, "the crawl ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    os.killpg(crawl.pid, how)
+    crawl.wait(timeout=60)
+    return crawl.pid
+
+
 def test_a_killed_crawl_resumes_without_refetching_or_losing_articles(
         db: str, tmp_path: Path) -> None:
-    site = generate_site(ARTICLES, SAMPLE_NOW, seed=5)
-    paths = {article_path(a) for a in site.articles}
-    for path in paths:  # slow enough to be killed in the middle
-        site.pages[path].delay = 0.08
+    site, paths = _slow_site(seed=5)
     env = {**os.environ, "JPNEWS_DATA_DIR": str(tmp_path)}
     with SiteServer(site) as server:
-        crawl = subprocess.Popen(_command(db, server.base_url), cwd=ROOT, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                 start_new_session=True)
-        deadline = time.monotonic() + 120
-        while len(_stored(db)) < ARTICLES // 4:
-            assert crawl.poll() is None, "the crawl ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        os.killpg(crawl.pid, signal.SIGKILL)
-        crawl.wait(timeout=30)
+        killed = _stop_a_quarter_in(db, server, env, signal.SIGKILL)
         before_kill = _stored(db)
         answered = len(server.log)
         job = tmp_path / "jobs" / "japantoday"
-        assert json.loads((job / MARKER).read_text())["pid"] == crawl.pid  # left behind
+        assert json.loads((job / MARKER).read_text())["pid"] == killed  # left behind
         assert 0 < len(before_kill) < ARTICLES
 
         resumed = subprocess.run(_command(db, server.base_url), cwd=ROOT, env=env,
@@ -89,21 +104,10 @@ def test_a_crawl_stopped_by_a_signal_continues_from_its_job_directory(
         db: str, tmp_path: Path) -> None:
     """SIGINT: Scrapy closes its queue cleanly, and `--resume` goes on with the requests it
     left pending instead of starting over; still nothing is fetched twice."""
-    site = generate_site(ARTICLES, SAMPLE_NOW, seed=6)
-    paths = {article_path(a) for a in site.articles}
-    for path in paths:
-        site.pages[path].delay = 0.08
+    site, paths = _slow_site(seed=6)
     env = {**os.environ, "JPNEWS_DATA_DIR": str(tmp_path)}
     with SiteServer(site) as server:
-        crawl = subprocess.Popen(_command(db, server.base_url), cwd=ROOT, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                 start_new_session=True)
-        deadline = time.monotonic() + 120
-        while len(_stored(db)) < ARTICLES // 4:
-            assert crawl.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)
-        os.killpg(crawl.pid, signal.SIGINT)
-        crawl.wait(timeout=60)
+        _stop_a_quarter_in(db, server, env, signal.SIGINT)
         job = tmp_path / "jobs" / "japantoday"
         assert (job / MARKER).read_text() == ""  # closed, its queue kept
         assert any(p.name != MARKER for p in job.iterdir())
