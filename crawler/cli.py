@@ -398,6 +398,8 @@ def _crawl_every(args: argparse.Namespace, chosen: list[Any], mirrors: dict[str,
             line += ["--base-url", f"{outlet}={mirrors[outlet]}"]
         for item in args.set:
             line += ["-s", item]
+        line += [flag for flag, given in (("--resume", args.resume), ("--full", args.full))
+                 if given]
         return line
 
     return Scheduler(plan, url, command, grace=grace).run()

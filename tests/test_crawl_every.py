@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,6 +21,7 @@ from conftest import ROOT, SAMPLE_NOW, run_jpnews
 
 from crawler.demo.server import SiteServer
 from crawler.demo.site import SampleSite, article_path, build_sample_site
+from crawler.jobs import MARKER
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0")
 HANG = 120
@@ -89,7 +91,8 @@ def test_every_crawls_again_and_a_failing_outlet_stops_nothing(
     with SiteServer(build_sample_site(SAMPLE_NOW)) as server:
         scheduler = Scheduler("japantoday", "kyodo", "--every", "2s", "--database-url", db,
                               "--base-url", f"japantoday={server.base_url}",
-                              "--base-url", f"kyodo=http://127.0.0.1:{closed_port()}", *FAST)
+                              "--base-url", f"kyodo=http://127.0.0.1:{closed_port()}",
+                              "--resume", *FAST)
         schedulers.append(scheduler)
 
         def enough(seen: list[str]) -> bool:
@@ -107,6 +110,8 @@ def test_every_crawls_again_and_a_failing_outlet_stops_nothing(
     assert "Traceback" not in stderr and "Traceback" not in "\n".join(lines)
     done = runs(db)
     assert [r for s, r in done if s == "japantoday"][:2] == ["finished", "finished"]
+    # --resume reached the crawls: each kept its job directory (crawler/jobs.py)
+    assert (Path(os.environ["JPNEWS_DATA_DIR"]) / "jobs" / "japantoday" / MARKER).exists()
     assert {r for s, r in done if s == "kyodo"} <= {"failed", "interrupted"}
 
 
