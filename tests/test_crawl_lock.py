@@ -96,7 +96,7 @@ def test_second_scrapy_crawl_skips_an_outlet_being_crawled(
 def test_a_sigkilled_holder_never_blocks_the_next_crawl(
         db: str, sample_server: SiteServer, holder: tuple[subprocess.Popen[str], int, int]
 ) -> None:
-    proc, _, backend_pid = holder
+    proc, killed_run, backend_pid = holder
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with psycopg.connect(db, autocommit=True) as conn:
@@ -110,4 +110,8 @@ def test_a_sigkilled_holder_never_blocks_the_next_crawl(
     assert sample_server.requests > 0
     with psycopg.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
+        # the killed crawl's row is closed by the next run of its outlet
+        assert conn.execute("SELECT finish_reason, finished_at IS NOT NULL FROM crawl_runs "
+                            "WHERE id = %s", (killed_run,)).fetchone() == ("interrupted", True)
+    assert f"crawl run {killed_run} did not finish (killed?)" in done.stderr
 
