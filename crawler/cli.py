@@ -435,11 +435,12 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from crawler.dumps.reader import DumpError, check
     from crawler.importer import ImportSpider
-    from crawler.runner import run_crawl
+    from crawler.runner import project_settings, run_crawl
     from crawler.storage.db import prepare
 
+    max_line = project_settings().getint("JPNEWS_IMPORT_MAX_LINE")
     try:
-        check(args.file)
+        check(args.file, max_line=max_line)
     except DumpError as exc:
         raise UserError(str(exc)) from None
     url = prepare(args.database_url)

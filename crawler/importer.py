@@ -3,9 +3,10 @@
 A spider with no requests, as for re-parsing: its `start` reads the dump (JSON lines or
 Parquet, crawler/dumps/reader.py) and yields one RawArticle per record, so an import goes
 through the very pipelines a crawl does (the same identity, the same story clusters) and is
-idempotent like a re-crawl. A record that is not valid JSON or lacks the fields of an article
-is refused with its line (or row) number, and so is one the pipelines drop (Scrapy's
-item_dropped signal reports it back here). A record whose URL an earlier record of the same
+idempotent like a re-crawl. A record that is not valid JSON, has a field of the wrong type
+(crawler/record_types.py) or lacks the fields of an article is refused with its line (or row)
+number, alone, and so is one the pipelines drop (Scrapy's item_dropped signal reports it back
+here). A record whose URL an earlier record of the same
 file already had is counted as repeated and skipped (the first copy is kept), so that every
 record of the file is counted once in the summary. A file that breaks off (a truncated gzip, a
 damaged Parquet page) ends the import with the records read before the break stored and
@@ -28,6 +29,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.dumps.reader import DumpError, entries
 from crawler.items import Article, RawArticle
+from crawler.record_types import type_errors
 from crawler.settings import ITEM_PIPELINES
 from crawler.sources import SOURCES
 
@@ -90,6 +92,9 @@ class RepeatedUrlPipeline:
 
 def raw_from_record(record: dict[str, Any], origin: str) -> RawArticle:
     """What an exported article says, in the form a page parser would have said it."""
+    wrong = type_errors(record)
+    if wrong:
+        raise ValueError(wrong)
     missing = [name for name in REQUIRED if not isinstance(record.get(name), str)
                or not record[name].strip()]
     if missing:
@@ -153,7 +158,8 @@ class ImportSpider(Spider):
 
     def records(self) -> Iterator[RawArticle]:
         try:
-            for entry in entries(self.path):
+            for entry in entries(self.path,
+                                 max_line=self.settings.getint("JPNEWS_IMPORT_MAX_LINE")):
                 self.crawler.stats.inc_value("jpnews/import/records")
                 try:
                     if entry.record is None:

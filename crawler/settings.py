@@ -57,6 +57,10 @@ JPNEWS_STORE_RETRIES = int(_env("JPNEWS_STORE_RETRIES", "3"))
 JPNEWS_STORE_TIMEOUT = float(_env("JPNEWS_STORE_TIMEOUT", "10"))
 JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
 
+# ---- `jpnews import` ----------------------------------------------------------------------------
+# Bytes of the longest line of a JSON-lines dump; a longer one is refused alone, never held whole.
+JPNEWS_IMPORT_MAX_LINE = int(_env("JPNEWS_IMPORT_MAX_LINE", str(20 * 1024 * 1024)))
+
 # ---- in-run monitors (crawler/monitors.py): results in the run's crawl_runs.monitors ------------
 # A threshold removed here (or never set) leaves its monitor "skipped: not checked".
 SPIDERMON_ENABLED = True

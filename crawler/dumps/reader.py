@@ -4,10 +4,13 @@ Parquet (one file, or a folder of them, Hive partition folders included).
 A record is the JSON form of an article (crawler/dumps/fields.py), whatever the format it was
 stored in, each with its origin ("dump.jsonl:12", "published_date=2026-11-29/part-0.parquet:3")
 for messages. A record that cannot be read is an entry with an error, not a stop: one bad line
-must not lose the rest of a dump. A file that cannot be read at all (missing, binary, HTML or
-any text that does not begin with a JSON object) is refused by `check` before the import
-starts; one that breaks further on (a truncated gzip, bytes that are not UTF-8, a damaged
-Parquet page) raises DumpError from `entries` after the records read before the damage.
+(bytes that are not UTF-8, text that is not JSON, a line longer than `max_line`, the setting
+JPNEWS_IMPORT_MAX_LINE, as an article is well under a megabyte) must not lose the rest of a
+dump. A line over the limit is skipped a chunk at a time, never held whole: a 1.5 GB line must
+not take gigabytes. A file that cannot be read at all (missing, binary, HTML, in an encoding
+other than UTF-8, or any text that does not begin with a JSON object) is refused by `check`
+before the import starts; one that breaks further on (a truncated gzip, a damaged Parquet page)
+raises DumpError from `entries` after the records read before the damage.
 
 Formats are told by content, not by name: a dump renamed or fetched without its extension
 still loads.
@@ -35,6 +38,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 BATCH_ROWS = 1000
 """Parquet rows decoded at a time: an import holds one batch, not one file."""
+SKIP_CHUNK = 1024 * 1024
+"""Bytes read at a time while skipping the rest of a line over the limit."""
+CHECKED_LINES = 100
+"""Lines `check` reads for one in UTF-8: a file none of whose first lines is UTF-8 is in
+another encoding (one error), not a dump with some bad bytes (one rejection per line)."""
 
 
 class DumpError(ValueError):
@@ -78,13 +86,13 @@ def parquet_files(path: Path) -> list[Path]:
     return found
 
 
-def check(path: Path) -> None:
+def check(path: Path, *, max_line: int) -> None:
     """Refuse, with one line, a path that is not a readable dump."""
     try:
         if not path.exists():
             raise DumpError(f"cannot read {path}: no such file or folder")
         if kind(path) == "jsonl":
-            _check_first_line(path)
+            _check_first_lines(path, max_line)
             return
         files = parquet_files(path)
         if not files:
@@ -100,21 +108,34 @@ def check(path: Path) -> None:
         raise DumpError(f"cannot read {path}: {_first_line(exc)}") from None
 
 
-def _check_first_line(path: Path) -> None:
-    """A JSON-lines dump begins with a JSON object: anything else (an HTML page, a CSV, a
-    binary) is the wrong file, not thousands of bad records."""
-    with open_lines(path) as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
+def _check_first_lines(path: Path, max_line: int) -> None:
+    """A JSON-lines dump is UTF-8 and its first line in UTF-8 is a JSON object: anything else
+    (an HTML page, a CSV, a binary, a Shift JIS file) is the wrong file, not thousands of bad
+    records. Lines that are not UTF-8 or too long are passed over, up to CHECKED_LINES: each
+    is refused alone by the import, as it would be further down."""
+    not_utf8 = 0
+    with open_lines(path) as stream:
+        for number, line in enumerate(bounded_lines(stream, max_line), start=1):
+            if number > CHECKED_LINES:
+                break
+            if line is None or not line.strip():
                 continue
             try:
-                record = json.loads(line.decode("utf-8"))
-            except ValueError:  # UnicodeDecodeError included: not UTF-8
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                not_utf8 = not_utf8 or number
+                continue
+            try:
+                record = json.loads(text)
+            except ValueError:
                 record = None
             if not isinstance(record, dict):
                 raise DumpError(f"cannot read {path}: not JSON lines nor Parquet "
                                 f"(line {number} is not a JSON object)")
             return
+    if not_utf8:
+        raise DumpError(f"cannot read {path}: not UTF-8 (line {not_utf8} and every line "
+                        "after it read)")
 
 
 def open_lines(path: Path) -> BinaryIO:
@@ -131,20 +152,36 @@ def open_lines(path: Path) -> BinaryIO:
     return raw
 
 
-def entries(path: Path) -> Iterator[Entry]:
+def bounded_lines(stream: BinaryIO, max_line: int) -> Iterator[bytes | None]:
+    """The lines of `stream`, newline included; None for a line longer than `max_line` bytes
+    (its newline not counted), whose rest is read and dropped SKIP_CHUNK bytes at a time."""
+    while line := stream.readline(max_line + 1):
+        if len(line) <= max_line or line[max_line:] == b"\n":
+            yield line
+            continue
+        while (rest := stream.readline(SKIP_CHUNK)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
+def entries(path: Path, *, max_line: int) -> Iterator[Entry]:
     """Every record of the dump at `path`, in order."""
     if kind(path) == "parquet":
         yield from _parquet_entries(path)
     else:
-        yield from _json_entries(path)
+        yield from _json_entries(path, max_line)
 
 
-def _json_entries(path: Path) -> Iterator[Entry]:
+def _json_entries(path: Path, max_line: int) -> Iterator[Entry]:
     number = 0
     try:
-        with open_lines(path) as lines:
-            for number, line in enumerate(lines, start=1):
-                yield from _json_entry(path, number, line)
+        with open_lines(path) as stream:
+            for number, line in enumerate(bounded_lines(stream, max_line), start=1):
+                if line is None:
+                    yield Entry(f"{path.name}:{number}", None,
+                                f"line too long: over {max_line} bytes (JPNEWS_IMPORT_MAX_LINE)")
+                else:
+                    yield from _json_entry(path, number, line)
     except UNREADABLE as exc:
         raise DumpError(f"cannot read {path} after line {number}: {_first_line(exc)}") from None
 
