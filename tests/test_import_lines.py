@@ -12,6 +12,8 @@ import tracemalloc
 from pathlib import Path
 
 import psycopg
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import run_jpnews
 from test_import_trust import assert_one_error_line, invented, stored, summary
@@ -56,6 +58,20 @@ def test_wrong_types_are_refused_alone_and_the_rest_imported(db: str, tmp_path: 
         row = conn.execute("SELECT authors, paywalled FROM articles WHERE url = %s",
                            (good["url"],)).fetchone()
     assert row == (["John Smith"], False)
+
+
+def test_parquet_rows_of_the_wrong_type_are_refused_alone(db: str, tmp_path: Path) -> None:
+    rows = [invented(n) for n in range(4)]
+    table = pa.table({**{name: [r[name] for r in rows] for name in ("url", "title", "body")},
+                      "paywalled": ["no", None, "yes", None]})
+    pq.write_table(table, tmp_path / "typed.parquet")
+    done = run_jpnews("import", str(tmp_path / "typed.parquet"), "--database-url", db)
+    records, counts = summary(done.stdout)
+    assert records == 4 and counts["new"] == 2 and counts["rejected"] == 2, done.stdout
+    for row in (1, 3):
+        assert f"  rejected typed.parquet:{row}: wrong type of paywalled: " in done.stdout
+    assert_one_error_line(done, "2 records rejected")
+    assert stored(db) == 2
 
 
 @pytest.mark.parametrize("name", ["bytes.jsonl", "bytes.jsonl.gz"])
