@@ -126,7 +126,17 @@ def summary(name: str, stats: Mapping[str, Any]) -> str:
     line = (f"{name}: fetched {stats.get(FETCHED, 0)} pages{spared}, stored "
             + ", ".join(f"{count} {key}" for key, count in stored.items())
             + f"; failed {sum(failed.values())} requests")
-    return line + (f": {describe_failures(failed)}" if failed else "")
+    line += f": {describe_failures(failed)}" if failed else ""
+    return line + (f"; {spilled}" if (spilled := spill_note(stats)) else "")
+
+
+def spill_note(stats: Mapping[str, Any]) -> str | None:
+    """"12 articles not stored, saved to PATH (`jpnews import PATH` stores them)", or None."""
+    if not stats.get(SPILLED):
+        return None
+    path = stats.get(SPILL_FILE)
+    return (f"{stats[SPILLED]} articles not stored, saved to {path} "
+            f"(`jpnews import {path}` stores them)")
 
 
 class OneLine(logging.Filter):
