@@ -47,13 +47,16 @@ def main(argv: list[str] | None = None) -> int:
             psycopg.errors.ReadOnlySqlTransaction) as exc:
         # The server went away mid-command, timed out, ran out of room or refused a statement
         # to this user. Any other database error is a bug of jpnews: its traceback stays.
-        text = str(exc).strip()
-        reason = text.splitlines()[0] if text else type(exc).__name__
-        print(f"jpnews: error: database: {reason}", file=sys.stderr)
+        print(f"jpnews: error: database: {_first_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("jpnews: interrupted", file=sys.stderr)
         return 130
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -322,7 +325,7 @@ def _demo_epoch() -> datetime:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.outcome import EXIT_SKIPPED, SKIPPED, why_failed
+    from crawler.outcome import EXIT_SKIPPED, SKIPPED, spill_note, why_failed
     from crawler.runner import run_crawl
     from crawler.sources import sources_in
     from crawler.storage.db import prepare
@@ -350,7 +353,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         from crawler.jobs import job_dir
 
         per_spider = {s.id: {"JOBDIR": str(job_dir(s.id))} for s in chosen}
-    failed, skipped = [], 0
+    failed, spilled, skipped = [], [], 0
     crawlers = run_crawl([s.id for s in chosen], overrides, per_spider)
     for name, crawler in crawlers.items():
         stats = crawler.stats.get_stats()
@@ -358,12 +361,22 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             print(stats[SKIPPED])
             skipped += 1
             continue
-        show_run(url, stats, articles=3)
+        if note := spill_note(stats):  # the database is likely still down: say so last
+            spilled.append(f"{name}: {note}")
+        try:
+            show_run(url, stats, articles=3)
+        except (DatabaseUnavailable, psycopg.OperationalError) as exc:
+            if not note:
+                raise
+            print(f"jpnews: error: {name}: cannot show the run: database: {_first_line(exc)}",
+                  file=sys.stderr)
         if why := why_failed(stats):
             failed.append(f"{name}: {why}")
     for line in failed:  # an outlet that fetched nothing is a failed crawl (README, Crawling)
         print(f"jpnews: error: crawl failed: {line}", file=sys.stderr)
-    if failed:
+    for line in spilled:  # articles left outside the database: where they are, last
+        print(f"jpnews: error: {line}", file=sys.stderr)
+    if failed or spilled:
         return EXIT_ERROR
     return EXIT_SKIPPED if skipped == len(crawlers) else 0
 

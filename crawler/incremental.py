@@ -147,6 +147,8 @@ class FetchPolicy:
         """Validators of feeds, sitemaps and listings, keyed by URL."""
         self.full = full
         self.requested: set[str] = set()
+        self.skipped: set[str] = set()
+        """Known articles listed and not fetched (SKIP), unless requested after all."""
         self.answers: dict[str, Answer] = {}
 
     def discovery_headers(self, url: str) -> dict[str, str]:
@@ -160,16 +162,39 @@ class FetchPolicy:
             return Decision(Fetch.ALREADY)
         known = self.known.get(key)
         if self.full or known is None:
-            self.requested.add(key)
+            self._requesting(key)
             return Decision(Fetch.FULL if self.full else Fetch.NEW)
         if listed_modified is not None and listed_modified > known.last_checked:
             fetch = Fetch.LISTED_CHANGED
         elif self.schedule.due(known.anchor, known.last_checked, self.now):
             fetch = Fetch.RECHECK
         else:
+            self.skipped.add(key)
             return Decision(Fetch.SKIP)
-        self.requested.add(key)
+        self._requesting(key)
         return Decision(fetch, known.validators.headers())
+
+    def _requesting(self, key: str) -> None:
+        self.requested.add(key)
+        self.skipped.discard(key)  # listed as modified after an earlier listing skipped it
+
+    @property
+    def known_skipped(self) -> int:
+        """Distinct known article URLs listed and not fetched: each counted once, however many
+        feeds and listings name it, so that a crawl's counts add up to the URLs it found."""
+        return len(self.skipped)
+
+    def redirected(self, source: str, target: str) -> bool:
+        """Whether to follow a redirect from one requested article URL to another: yes when
+        the target is not requested yet (it is now, so a listing naming it later does not ask
+        again), no when this crawl asks for it anyway or skips it as known and not due."""
+        key = canonicalize_url(target)
+        if key == canonicalize_url(source):
+            return True
+        if key in self.requested or key in self.skipped:
+            return False
+        self._requesting(key)
+        return True
 
     def due_rechecks(self) -> list[tuple[KnownPage, Decision]]:
         """Known articles due by age, to request whether or not a feed still lists them."""
@@ -179,7 +204,7 @@ class FetchPolicy:
         for key, page in self.known.items():
             if key not in self.requested and \
                     self.schedule.due(page.anchor, page.last_checked, self.now):
-                self.requested.add(key)
+                self._requesting(key)
                 due.append((page, Decision(Fetch.RECHECK, page.validators.headers())))
         return due
 

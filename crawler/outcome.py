@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scrapy import exceptions as scrapy_errors
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error
 from twisted.python.failure import Failure
@@ -28,6 +29,16 @@ RECHECKS_DUE = "jpnews/incremental/rechecks_due"
 """Stored articles requested again (conditionally): due by age or listed as modified."""
 ARTICLE_PAGES = "jpnews/incremental/article_pages"
 """Article pages that came with a body (200)."""
+ARTICLE_REQUESTS = "jpnews/article_requests"
+"""Article URLs this crawl asked for. Each ends in exactly one of: an article page
+(ARTICLE_PAGES), a 304 (NOT_MODIFIED/article), a failure (FAILED, by reason) or a redirect into
+an article this crawl requested anyway (REDIRECT_MERGED)."""
+REDIRECT_MERGED = "jpnews/redirect_merged"
+"""Article requests redirected to an article URL this crawl requested as well: fetched once."""
+SPILLED = "jpnews/store/spilled"
+"""Articles the database did not take, saved to the spill file (pipelines/store.py)."""
+SPILL_FILE = "jpnews/store/spill_file"
+"""Where they are: named by the crawl's last line, so that they can be loaded again."""
 SKIPPED = "jpnews/skipped"
 """Why the outlet was not crawled (another run holds its lock, crawler/storage/lock.py)."""
 INTERRUPTED = "interrupted"
@@ -54,9 +65,23 @@ _REASONS: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+class Unfollowed(IgnoreRequest):
+    """A redirect the crawl does not follow (crawler/redirects.py): the request ends there, and
+    its errback counts it by `reason`, as a failure unless it was `merged` into a request of
+    the same crawl."""
+
+    def __init__(self, reason: str, target: str, *, merged: bool = False) -> None:
+        super().__init__(f"{reason}: {target}")
+        self.reason = reason
+        self.target = target
+        self.merged = merged
+
+
 def failure_reason(failure: Failure) -> str:
     """The reason a request failed, in words, for counting alike failures together."""
     value = failure.value
+    if isinstance(value, Unfollowed):
+        return value.reason
     if isinstance(value, HttpError):
         return f"HTTP {value.response.status}"
     for kind, words in _REASONS:
@@ -101,7 +126,17 @@ def summary(name: str, stats: Mapping[str, Any]) -> str:
     line = (f"{name}: fetched {stats.get(FETCHED, 0)} pages{spared}, stored "
             + ", ".join(f"{count} {key}" for key, count in stored.items())
             + f"; failed {sum(failed.values())} requests")
-    return line + (f": {describe_failures(failed)}" if failed else "")
+    line += f": {describe_failures(failed)}" if failed else ""
+    return line + (f"; {spilled}" if (spilled := spill_note(stats)) else "")
+
+
+def spill_note(stats: Mapping[str, Any]) -> str | None:
+    """"12 articles not stored, saved to PATH (`jpnews import PATH` stores them)", or None."""
+    if not stats.get(SPILLED):
+        return None
+    path = stats.get(SPILL_FILE)
+    return (f"{stats[SPILLED]} articles not stored, saved to {path} "
+            f"(`jpnews import {path}` stores them)")
 
 
 class OneLine(logging.Filter):

@@ -39,6 +39,13 @@ RETRY_TIMES = int(_env("JPNEWS_RETRY_TIMES", "2"))
 DOWNLOAD_MAXSIZE = int(_env("JPNEWS_DOWNLOAD_MAXSIZE", str(10 * 1024 * 1024)))
 DOWNLOAD_WARNSIZE = 3 * 1024 * 1024
 COOKIES_ENABLED = False
+# Redirects are followed within the outlet (or its mirror) only, and counted when they are not.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.redirects.OutletRedirects": 600,
+    "crawler.redirects.OutletMetaRefresh": 580,
+}
 TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = _env_bool("JPNEWS_HTTPCACHE", False)
 HTTPCACHE_DIR = "httpcache"

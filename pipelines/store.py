@@ -44,6 +44,8 @@ from crawler.outcome import (
     NOT_MODIFIED,
     RECHECKS_DUE,
     SKIPPED,
+    SPILL_FILE,
+    SPILLED,
     WAS_INTERRUPTED,
     why_failed,
 )
@@ -346,7 +348,8 @@ class StorePipeline:
             with self.spill_path.open("a", encoding="utf-8") as out:
                 for article in articles:
                     out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
-            self.stats.inc_value("jpnews/store/spilled", len(articles))
+            self.stats.inc_value(SPILLED, len(articles))
+            self.stats.set_value(SPILL_FILE, str(self.spill_path))
         log.error("%s: %d articles saved to %s (JSON lines of the article schema)", why,
                   len(articles), self.spill_path)
 

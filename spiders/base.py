@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from scrapy import Request, Spider
@@ -39,12 +39,16 @@ from crawler.items import RawArticle, RawPage, page_fetched
 from crawler.normalize import Rejected
 from crawler.outcome import (
     ARTICLE_PAGES,
+    ARTICLE_REQUESTS,
     FAILED,
     FETCHED,
     KNOWN_SKIPPED,
     NOT_MODIFIED,
     RECHECKS_DUE,
+    REDIRECT_MERGED,
     SKIPPED,
+    SPILLED,
+    Unfollowed,
     failure_reason,
     failures,
     quiet_failed_requests,
@@ -101,6 +105,19 @@ class NewsSpider(Spider):
             return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return url
 
+    def public_of(self, url: str) -> str | None:
+        """The outlet URL a fetched URL stands for (the inverse of `to_fetch`), or None when
+        it is neither the outlet's nor its mirror's: a page there is not the outlet's."""
+        parts = urlsplit(url)
+        if owns_host(self.source, parts.hostname or ""):
+            return url
+        if self.base_url and (url == self.base_url or url.startswith(
+                (self.base_url + "/", self.base_url + "?"))):
+            home = urlsplit(self.source.home)
+            rest = urlsplit(url[len(self.base_url):] or "/")
+            return urlunsplit((home.scheme, home.netloc, rest.path or "/", rest.query, ""))
+        return None
+
     @staticmethod
     def public_url(response: Response) -> str:
         """The outlet URL a response answers (the request carries it, through redirects)."""
@@ -114,6 +131,8 @@ class NewsSpider(Spider):
                  **meta: Any) -> Request:
         if headers:  # a conditional request: its 304 is an answer for the callback
             meta["handle_httpstatus_list"] = [304]
+        if meta.get("jpnews_kind") == "article":
+            self.crawler.stats.inc_value(ARTICLE_REQUESTS)
         return Request(self.to_fetch(url), callback=callback, errback=self.on_error,
                        headers=headers, meta={"public_url": url, **meta})
 
@@ -231,8 +250,7 @@ class NewsSpider(Spider):
         for entry in entries:
             modified = parse_date(entry.modified, tz=self.source.timezone, now=now)
             decision = self.policy.article(entry.url, modified)
-            if decision.fetch is Fetch.SKIP:
-                self.crawler.stats.inc_value(KNOWN_SKIPPED)
+            self.crawler.stats.set_value(KNOWN_SKIPPED, self.policy.known_skipped)
             if not decision.wanted:
                 continue
             if decision.fetch in (Fetch.RECHECK, Fetch.LISTED_CHANGED):
@@ -274,6 +292,11 @@ class NewsSpider(Spider):
         """A request that failed for good (after retries): counted and logged, never fatal."""
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("jpnews_kind", "page")
+        if isinstance(failure.value, Unfollowed) and failure.value.merged:
+            self.crawler.stats.inc_value(REDIRECT_MERGED)
+            log.info("%s redirects to %s, requested by this crawl as well",
+                     request.meta.get("public_url", request.url), failure.value.target)
+            return
         reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"jpnews/errors/{kind}/{type(failure.value).__name__}")
         self.crawler.stats.inc_value(FAILED + reason)
@@ -300,7 +323,7 @@ class NewsSpider(Spider):
         from crawler.storage.db import DatabaseUnavailable, connect, database_url
 
         clean = reason == "finished" and not failures(stats) and \
-            not stats.get("jpnews/store/spilled")
+            not stats.get(SPILLED)
         answers = self.policy.to_save(clean=clean)
         if not answers:
             return

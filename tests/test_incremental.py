@@ -102,6 +102,27 @@ def test_due_articles_are_requested_even_when_no_feed_lists_them() -> None:
     assert _policy(T0 + 3 * H).due_rechecks() == []
 
 
+def test_a_known_article_listed_many_times_is_skipped_once_unless_fetched_after_all() -> None:
+    policy = _policy(T0 + 3 * H)
+    for _ in range(3):  # a feed, a section feed and a listing
+        assert policy.article(URL).fetch is Fetch.SKIP
+    assert policy.known_skipped == 1
+    assert policy.article(URL, listed_modified=T0 + 2.5 * H).fetch is Fetch.LISTED_CHANGED
+    assert policy.known_skipped == 0  # requested: counted there, not here too
+
+
+def test_a_redirect_is_followed_unless_its_target_is_listed_too() -> None:
+    policy = _policy(T0 + 3 * H)
+    moved, listed, old = (URL.replace("a-story", name) for name in ("moved", "listed", "old"))
+    assert policy.article(old).fetch is Fetch.NEW and policy.article(listed).fetch is Fetch.NEW
+    assert policy.article(URL).fetch is Fetch.SKIP
+    assert policy.redirected(old, old + "/")  # the same article
+    assert not policy.redirected(old, listed)  # fetched by its own request
+    assert not policy.redirected(old, URL)  # known, listed, not due: skipped
+    assert policy.redirected(old, moved)
+    assert policy.article(moved).fetch is Fetch.ALREADY  # listed after the redirect found it
+
+
 def test_feed_validators_are_kept_only_after_a_clean_crawl() -> None:
     feed = "https://japantoday.com/feed"
     policy = FetchPolicy(now=T0, discovery={feed: Validators('"f1"', "Sun, 01 Nov 2026")})

@@ -1,8 +1,8 @@
 """Serves a demo site (crawler.demo.site) on loopback for the demo, the tests and the benchmark.
 
 A plain threaded http.server: no dependency, HTTP/1.1 keep-alive so a crawler can reuse
-connections as it would against the real site, and per-page status/delay so tests can exercise
-error handling and download timeouts.
+connections as it would against the real site, and per-page status/delay/location so tests can
+exercise error handling, download timeouts and redirects.
 
     python -m crawler.demo.server --articles 2000 [--port 8000] [--seed 0]
 """
@@ -99,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
         if status == 304:  # no body, as a real server answers a conditional request
             self.end_headers()
             return
+        if page.location:
+            self.send_header("Location", page.location)
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(len(page.body)))
         if page.status >= 500:

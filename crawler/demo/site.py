@@ -68,6 +68,12 @@ class Page:
     """Seconds the server waits before answering (to exercise download timeouts)."""
     last_modified: datetime | None = None
     """Its Last-Modified; None: the site's `now`, when the whole site was built."""
+    location: str | None = None
+    """The Location of a redirect (status 301, 302, ...): absolute, or a path of the site."""
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 301) -> Page:
+        return cls(b"", status=status, location=location)
 
 
 @dataclass
