@@ -56,6 +56,9 @@ JPNEWS_STORE_FLUSH_SECONDS = float(_env("JPNEWS_STORE_FLUSH_SECONDS", "5"))
 JPNEWS_STORE_RETRIES = int(_env("JPNEWS_STORE_RETRIES", "3"))
 JPNEWS_STORE_TIMEOUT = float(_env("JPNEWS_STORE_TIMEOUT", "10"))
 JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
+# What an outage may hold in memory, articles and raw pages together (pipelines/store.py)
+JPNEWS_STORE_MAX_BUFFER_BYTES = int(_env("JPNEWS_STORE_MAX_BUFFER_BYTES",
+                                         str(256 * 1024 * 1024)))
 
 # ---- in-run monitors (crawler/monitors.py): results in the run's crawl_runs.monitors ------------
 # A threshold removed here (or never set) leaves its monitor "skipped: not checked".
