@@ -800,7 +800,7 @@ def show_run(url: str, stats: dict[str, Any], articles: int = 6) -> None:
 # ---- extract --------------------------------------------------------------------------------
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from crawler.extract import extract_article, read_saved_page
+    from crawler.extract import PageTooLarge, extract_article, read_saved_page
     from crawler.html import UndecodablePage
 
     crawled_at = _instant(args.crawled_at) if args.crawled_at else None
@@ -812,6 +812,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         body = read_saved_page(args.file)
     except OSError as exc:
         raise UserError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    except PageTooLarge as exc:
+        raise UserError(str(exc)) from None
     try:
         article = extract_article(args.url, body, crawled_at)
     except Rejected as rejected:

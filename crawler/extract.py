@@ -14,6 +14,7 @@ from crawler.html import decode_html
 from crawler.items import Article, RawArticle
 from crawler.normalize import Rejected, crawl_time, normalize
 from crawler.parsers import JSON_PARSERS, page_for
+from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.sources import Source, source_for_url
 
 
@@ -68,7 +69,26 @@ def extract_article(url: str, body: bytes, crawled_at: datetime | None = None, *
     return normalize(extract_raw(url, body, when, content_type=content_type))
 
 
-def read_saved_page(path: Path) -> bytes:
-    """Bytes of a saved page, gunzipped when the file is gzip (by content, not by name)."""
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+class PageTooLarge(ValueError):
+    """A saved page beyond the size a crawl would download (DOWNLOAD_MAXSIZE)."""
+
+
+def read_saved_page(path: Path, max_size: int = DOWNLOAD_MAXSIZE) -> bytes:
+    """Bytes of a saved page, gunzipped when the file is gzip (by content, not by name).
+
+    Read by a streaming decompressor that stops one byte past `max_size`, the crawl's own
+    limit: a gzip bomb (2 MB that inflate to gigabytes) costs no more memory than the cap.
+    """
+    with path.open("rb") as file:
+        gzipped = file.read(2) == b"\x1f\x8b"
+        file.seek(0)
+        stream = gzip.GzipFile(fileobj=file) if gzipped else file
+        try:
+            data = stream.read(max_size + 1)
+        except EOFError:  # gzip cut short
+            raise OSError(f"{path} ends before its gzip stream does") from None
+    if len(data) > max_size:
+        raise PageTooLarge(f"{path} is larger than {max_size:,} bytes"
+                           f"{' once decompressed' if gzipped else ''} "
+                           "(the crawl's limit, JPNEWS_DOWNLOAD_MAXSIZE)")
+    return data

@@ -22,7 +22,7 @@ from crawler.text import (
     normalize_japanese,
     strip_site_suffix,
 )
-from crawler.urls import canonicalize_url, same_site
+from crawler.urls import canonicalize_url, is_web_url, same_site
 
 MIN_BODY_CHARS = {"ja": 60, "zh": 60, "ko": 80}
 DEFAULT_MIN_BODY_CHARS = 150
@@ -45,6 +45,8 @@ class Rejected(ValueError):
 def normalize(raw: RawArticle) -> Article:
     """Build the stored article from what a page says."""
     url = raw.url
+    if not is_web_url(url):
+        raise Rejected("not_web_url", f"{url[:200]!r} is not an http(s) address")
     source = (SOURCES.get(raw.source) if raw.source else None) or source_for_url(url)
 
     title = clean_inline(raw.title)
@@ -123,7 +125,7 @@ def normalize(raw: RawArticle) -> Article:
         tags=list(dict.fromkeys(clean_inline(t) for t in raw.tags if clean_inline(t))),
         language=language,
         editor_note=editor_note,
-        image_url=urljoin(url, raw.image_url) if raw.image_url else None,
+        image_url=web_link(url, raw.image_url),
         crawled_at=raw.crawled_at,
         paywalled=raw.paywalled,
         content_hash=content_hash(title, body, editor_note),
@@ -166,14 +168,34 @@ def meta_hash(article: Article) -> str:
     return digest.hexdigest()
 
 
+LINK_FIELDS = ("canonical_url", "image_url")
+
+
+def web_link(url: str, link: str | None) -> str | None:
+    """A link of the page resolved against its address, or None when it is not an http(s)
+    address: a javascript: or file: link kept would be served to readers as a live link."""
+    if not link:
+        return None
+    try:
+        resolved = urljoin(url, link)
+    except ValueError:
+        return None
+    return resolved if is_web_url(resolved) else None
+
+
+def refused_links(raw: RawArticle) -> list[str]:
+    """The fields among LINK_FIELDS whose link `normalize` leaves out for not being a web
+    address: the article is kept (on its own URL, without an image), the loss is counted."""
+    return [name for name in LINK_FIELDS
+            if getattr(raw, name) and web_link(raw.url, getattr(raw, name)) is None]
+
+
 def _identity_url(url: str, canonical: str | None, source: Source | None) -> str:
     """rel=canonical wins when it names an article page of the same outlet; otherwise the
     page's own URL. A CMS that points every page's canonical at the home page or a section
     must not fold all its articles into one row."""
-    if not canonical:
-        return url
-    canonical = urljoin(url, canonical)
-    if not canonical.startswith(("http://", "https://")):
+    canonical = web_link(url, canonical)
+    if canonical is None:
         return url
     if source is not None:
         return canonical if source.is_article_url(canonical) else url

@@ -63,6 +63,9 @@ JPNEWS_STORE_FLUSH_SECONDS = float(_env("JPNEWS_STORE_FLUSH_SECONDS", "5"))
 JPNEWS_STORE_RETRIES = int(_env("JPNEWS_STORE_RETRIES", "3"))
 JPNEWS_STORE_TIMEOUT = float(_env("JPNEWS_STORE_TIMEOUT", "10"))
 JPNEWS_STORE_MAX_BUFFER = int(_env("JPNEWS_STORE_MAX_BUFFER", "20000"))
+# What an outage may hold in memory, articles and raw pages together (pipelines/store.py)
+JPNEWS_STORE_MAX_BUFFER_BYTES = int(_env("JPNEWS_STORE_MAX_BUFFER_BYTES",
+                                         str(256 * 1024 * 1024)))
 
 # ---- `jpnews import` ----------------------------------------------------------------------------
 # Bytes of the longest line of a JSON-lines dump; a longer one is refused alone, never held whole.

@@ -67,6 +67,23 @@ def _normalize_escapes(path: str) -> str:
     return path.replace("\x00", "%")
 
 
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def is_web_url(url: str) -> bool:
+    """Whether a link is an http(s) address with a host.
+
+    Anything else (javascript:, data:, file:, vbscript:) stored as an article's address becomes
+    a live link on every page that shows the article: a stored XSS. urlsplit drops the leading
+    controls and inner tabs a browser drops, so "java\tscript:" is seen as the browser sees it.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range
+        return False
+
+
 def same_site(url_a: str, url_b: str) -> bool:
     """Whether two URLs belong to one site (registrable host, ignoring a leading www.)."""
     def host(u: str) -> str:

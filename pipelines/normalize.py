@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.items import RawArticle
-from crawler.normalize import Rejected, normalize
+from crawler.normalize import Rejected, normalize, refused_links
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,10 @@ class NormalizePipeline:
             raise DropItem(f"normalize_error: {item.url}", log_level="DEBUG") from None
         finally:
             self.stats.inc_value("jpnews/cpu_ms/normalize", (time.thread_time() - started) * 1000)
+        for name in refused_links(item):
+            self.stats.inc_value(f"jpnews/links_refused/{name}")
+            log.warning("%s: %s left out, not an http(s) address: %.200r", item.url, name,
+                        getattr(item, name))
         for field, layer in ItemAdapter(article)["provenance"].items():
             self.stats.inc_value(f"jpnews/field/{field}/{layer}")
         self.stats.inc_value("jpnews/articles/normalized")

@@ -6,9 +6,12 @@ Postgres' work (the search document, story matching), which then runs on the oth
 of stalling the crawl. One batch at most is in flight and the next flush waits for it, so
 batches land in order and memory stays bounded. A database
 outage is retried with back-off and the batch kept in memory meanwhile (each batch is one
-transaction, so nothing is ever half-written); if the database is still gone when the crawl
-closes, the articles not stored are written to a JSON-lines spill file named in the log, never
-dropped.
+transaction, so nothing is ever half-written), up to JPNEWS_STORE_MAX_BUFFER articles and
+JPNEWS_STORE_MAX_BUFFER_BYTES of articles and raw pages together: past that, raw pages are
+dropped (counted; the web still has them) and then the oldest articles go to a JSON-lines spill
+file named in the log. If the database is still gone when the crawl closes, the articles not
+stored are spilled too, never dropped. The retries of that last flush sleep between attempts,
+so it runs in a thread of the reactor's pool: the reactor never waits on a back-off.
 
 A crawl stopped by SIGTERM/SIGINT is recorded as 'interrupted' (Scrapy's reason is "shutdown").
 Scrapy's graceful stop waits for the downloads in flight; a second signal stops the reactor at
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,7 +37,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from twisted.internet import task
+from twisted.internet import defer, task, threads
 
 from crawler.items import Article, RawArticle, RawPage, page_fetched
 from crawler.monitors import RunMonitors
@@ -72,6 +76,20 @@ def is_outage(exc: psycopg.Error) -> bool:
         state is None or state.startswith(("08", "57P", "53")))
 
 
+DEFAULT_MAX_BUFFER_BYTES = 256 * 1024 * 1024
+ARTICLE_OVERHEAD = 1024
+"""Bytes allowed for an article's object, dates, lists and hashes besides its strings."""
+
+
+def article_size(article: Article) -> int:
+    """The memory an article holds, near enough to bound a buffer: its strings as Python
+    stores them (1 to 4 bytes a character) and its MinHash signature."""
+    strings = (article.title, article.body, article.summary, article.editor_note, article.url,
+               article.canonical_url, article.credit)
+    return (ARTICLE_OVERHEAD + sum(sys.getsizeof(text) for text in strings if text)
+            + len(article.minhash or b""))
+
+
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -79,7 +97,8 @@ def _one_line(exc: BaseException) -> str:
 
 class StorePipeline:
     def __init__(self, crawler: Crawler, database_url: str, *, batch_size: int,
-                 flush_seconds: float, retries: int, max_buffer: int) -> None:
+                 flush_seconds: float, retries: int, max_buffer: int,
+                 max_buffer_bytes: int = DEFAULT_MAX_BUFFER_BYTES) -> None:
         self.crawler = crawler
         self.stats: StatsCollector = crawler.stats
         self.database_url = database_url
@@ -87,8 +106,13 @@ class StorePipeline:
         self.flush_seconds = flush_seconds
         self.retries = retries
         self.max_buffer = max_buffer
+        self.max_buffer_bytes = max_buffer_bytes
         self.buffer: list[Article] = []
+        self.buffer_bytes = 0
+        """article_size of the buffered articles, kept as they come and go."""
         self.pages: list[RawPage] = []
+        self.pages_bytes = 0
+        """Bytes of the buffered raw pages' bodies."""
         self.settled: list[str] = []
         """URLs of written pages whose article was dropped after they were written."""
         self.result = WriteResult()
@@ -119,7 +143,9 @@ class StorePipeline:
                        batch_size=settings.getint("JPNEWS_STORE_BATCH_SIZE", 100),
                        flush_seconds=settings.getfloat("JPNEWS_STORE_FLUSH_SECONDS", 5.0),
                        retries=settings.getint("JPNEWS_STORE_RETRIES", 3),
-                       max_buffer=settings.getint("JPNEWS_STORE_MAX_BUFFER", 20000))
+                       max_buffer=settings.getint("JPNEWS_STORE_MAX_BUFFER", 20000),
+                       max_buffer_bytes=settings.getint("JPNEWS_STORE_MAX_BUFFER_BYTES",
+                                                        DEFAULT_MAX_BUFFER_BYTES))
         pipeline.timeout = settings.getfloat("JPNEWS_STORE_TIMEOUT", 10.0)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.keep_page, signal=page_fetched)
@@ -163,15 +189,38 @@ class StorePipeline:
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, Article):
-            self.buffer.append(item)
-            if len(self.buffer) >= self.batch_size:
+            self._hold([item])
+            if len(self.buffer) >= self.batch_size or self._over_budget():
                 self.flush()
         return item
 
     def keep_page(self, page: RawPage) -> None:
         self.pages.append(page)
-        if len(self.pages) >= self.batch_size:
+        self.pages_bytes += len(page.body)
+        if len(self.pages) >= self.batch_size or self._over_budget():
             self.flush()
+
+    def _over_budget(self) -> bool:
+        return self.buffer_bytes + self.pages_bytes > self.max_buffer_bytes
+
+    def _hold(self, articles: list[Article], *, first: bool = False) -> None:
+        """Buffer articles, at the end or (a batch back from a failed write) at the front."""
+        if first:
+            self.buffer[:0] = articles
+        else:
+            self.buffer.extend(articles)
+        self.buffer_bytes += sum(map(article_size, articles))
+
+    def _take(self, count: int) -> list[Article]:
+        """The oldest `count` articles, out of the buffer."""
+        taken = self.buffer[:count]
+        del self.buffer[:count]
+        self.buffer_bytes -= sum(map(article_size, taken))
+        return taken
+
+    def _clear_pages(self) -> None:
+        self.pages = []
+        self.pages_bytes = 0
 
     def page_gave_no_article(self, item: Any, **_: Any) -> None:
         """A page whose article a pipeline dropped (not an article after all) is a page that
@@ -190,8 +239,8 @@ class StorePipeline:
 
         While the database is down the crawl goes on: a batch goes to the writer thread once
         per back-off period (the next flush collects it, back into the buffer if it failed), and
-        the buffer beyond JPNEWS_STORE_MAX_BUFFER goes to the spill file. The final flush
-        writes what is left in this thread, with retries.
+        the buffer beyond JPNEWS_STORE_MAX_BUFFER (or its bytes) goes to the spill file. The
+        final flush, in close_buffers' thread, writes what is left, with retries.
         """
         self._finish_in_flight()
         if not final and time.monotonic() < self.retry_at:
@@ -202,8 +251,7 @@ class StorePipeline:
             return
         if not final:
             if self.buffer:
-                batch = self.buffer[: self.batch_size]
-                del self.buffer[: len(batch)]
+                batch = self._take(self.batch_size)
                 self.in_flight = (batch, self.writer.submit(self._store, batch))
             return
         while self.buffer:
@@ -212,7 +260,7 @@ class StorePipeline:
                 self._back_off()
                 return
             self.backoff = 0.0
-            del self.buffer[: len(batch)]
+            self._take(len(batch))
 
     def _finish_in_flight(self) -> None:
         """Wait for the batch the writer has; after an outage it goes back to the buffer's
@@ -231,7 +279,7 @@ class StorePipeline:
                 return
             self._count("jpnews/store/failed_batches")
             log.error("could not store %d articles: %s", len(batch), _one_line(exc))
-            self.buffer[:0] = batch
+            self._hold(batch, first=True)
             self._back_off()
             return
         self.backoff = 0.0
@@ -262,7 +310,7 @@ class StorePipeline:
                 log.error("could not store %d raw pages: %s", len(self.pages), _one_line(exc))
                 if final or len(self.pages) > self.max_buffer:
                     self.stats.inc_value("jpnews/store/raw_pages_lost", len(self.pages))
-                    self.pages = []
+                    self._clear_pages()
                 return False
             for page in self.pages:  # one page the database refuses must not cost the others
                 try:
@@ -282,14 +330,32 @@ class StorePipeline:
         self.stats.inc_value("jpnews/wall_ms/store_pages", (time.perf_counter() - started) * 1000)
         self.stats.inc_value("jpnews/cpu_ms/store_pages",
                              (time.thread_time() - cpu_started) * 1000)
-        self.pages = []
+        self._clear_pages()
         return True
 
     def _bound_buffer(self) -> None:
-        excess = len(self.buffer) - self.max_buffer
-        if excess > 0:
-            self._spill(self.buffer[:excess])
-            del self.buffer[:excess]
+        """Hold what an outage leaves in memory within JPNEWS_STORE_MAX_BUFFER articles and
+        JPNEWS_STORE_MAX_BUFFER_BYTES: the oldest raw pages are dropped first, then the oldest
+        articles spilled."""
+        excess = self.buffer_bytes + self.pages_bytes - self.max_buffer_bytes
+        dropped = freed = 0
+        while dropped < len(self.pages) and freed < excess:
+            freed += len(self.pages[dropped].body)
+            dropped += 1
+        if dropped:
+            del self.pages[:dropped]
+            self.pages_bytes -= freed
+            self._count("jpnews/store/raw_pages_lost", dropped)
+            log.error("store buffer over %d bytes: %d raw pages dropped", self.max_buffer_bytes,
+                      dropped)
+        excess -= freed
+        spilled = max(len(self.buffer) - self.max_buffer, 0)
+        excess -= sum(map(article_size, self.buffer[:spilled]))
+        while spilled < len(self.buffer) and excess > 0:
+            excess -= article_size(self.buffer[spilled])
+            spilled += 1
+        if spilled:
+            self._spill(self._take(spilled))
 
     def _write_with_retries(self, batch: list[Article], attempts: int) -> bool:
         """Store one batch; False when the database stays unreachable for every attempt."""
@@ -353,12 +419,19 @@ class StorePipeline:
         log.error("%s: %d articles saved to %s (JSON lines of the article schema)", why,
                   len(articles), self.spill_path)
 
-    def close_spider(self, spider: Spider | None = None) -> None:
+    def close_spider(self, spider: Spider | None = None) -> defer.Deferred[None] | None:
+        """Store what is left off the reactor's thread (the final flush sleeps between its
+        retries); Scrapy waits for the Deferred before it sends spider_closed."""
         if self.closed:
-            return
+            return None
         self.closed = True
         if self.timer is not None and self.timer.running:
             self.timer.stop()
+        return threads.deferToThread(self.close_buffers)
+
+    def close_buffers(self) -> None:
+        """Write what is buffered, with retries; spill the articles the database would not
+        take. Blocking: close_spider runs it in a thread."""
         try:
             self.flush(final=True)
         finally:
@@ -367,10 +440,9 @@ class StorePipeline:
                 batch, future = self.in_flight
                 self.in_flight = None
                 if future.exception() is not None:
-                    self.buffer[:0] = batch
+                    self._hold(batch, first=True)
             if self.buffer:
-                self._spill(self.buffer)
-                self.buffer = []
+                self._spill(self._take(len(self.buffer)))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the run once Scrapy has its final numbers, then let the next run in."""
@@ -381,16 +453,20 @@ class StorePipeline:
             self.shutdown_trigger = None
         self._finish(spider, INTERRUPTED if reason == "shutdown" else reason)
 
-    def _reactor_stopping(self) -> None:
+    def _reactor_stopping(self) -> defer.Deferred[None]:
         """The reactor stops with the spider still open: Scrapy's forced shutdown (a second
         SIGTERM/SIGINT), which never closes the spider. Store what is buffered and record the
-        run as interrupted all the same."""
+        run as interrupted all the same; the reactor waits for the Deferred a "before"
+        trigger returns."""
         self.shutdown_trigger = None
         log.warning("stopped before the crawl closed: storing what is buffered")
-        try:
-            self.close_spider()
-        finally:
+        closing = self.close_spider() or defer.succeed(None)
+
+        def finish(result: Any) -> Any:
             self._finish(self.crawler.spider, INTERRUPTED)
+            return result
+
+        return closing.addBoth(finish)
 
     def _finish(self, spider: Spider, reason: str) -> None:
         if self.recorded:

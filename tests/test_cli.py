@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
-from conftest import FIXTURES, run_jpnews
+from conftest import FIXTURES, ROOT, run_jpnews
 
 EVACUATION = FIXTURES / "japantoday" / "evacuation-orders-issued-as-heavy-rain-lashes-southern-kyushu.html"
 EVACUATION_URL = "https://japantoday.com/category/national/evacuation-orders-issued-as-heavy-rain-lashes-southern-kyushu"
@@ -19,6 +23,34 @@ def test_extract_reads_gzipped_pages(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     article = json.loads(done.stdout)
     assert article["credit_agency"] == "KYODO" and article["editor_note"].startswith("Editor:")
+
+
+def test_extract_refuses_a_gzip_bomb_in_one_line_within_the_size_cap(tmp_path: Path) -> None:
+    """600 MB of zeros in 600 kB of gzip: refused at the cap (JPNEWS_DOWNLOAD_MAXSIZE, the
+    crawl's own), read by a streaming decompressor; the whole bomb is never in memory."""
+    bomb = tmp_path / "page.html.gz"
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with bomb.open("wb") as out:
+        out.write(packer.compress(b"<html><body><p>"))
+        for _ in range(600):
+            out.write(packer.compress(bytes(1024 * 1024)))
+        out.write(packer.flush())
+    assert bomb.stat().st_size < 1024 * 1024
+    # The command in a child of its own child, so that the peak memory of that one process
+    # is what RUSAGE_CHILDREN reports.
+    probe = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], "
+             "capture_output=True, text=True); print(done.returncode); print(done.stderr, "
+             "end=''); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "crawler.cli",
+                           "extract", "--url", EVACUATION_URL, str(bomb)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "JPNEWS_DOWNLOAD_MAXSIZE": str(4 * 1024 * 1024)})
+    returncode, *stderr, peak_kb = done.stdout.splitlines()
+    assert returncode == "1", done.stdout
+    assert len(stderr) == 1 and "Traceback" not in done.stdout, done.stdout
+    assert stderr[0] == (f"jpnews: error: {bomb} is larger than 4,194,304 bytes once "
+                         "decompressed (the crawl's limit, JPNEWS_DOWNLOAD_MAXSIZE)")
+    assert int(peak_kb) < 300 * 1024, f"peak {int(peak_kb) // 1024} MB for a 4 MB cap"
 
 
 def test_extract_unknown_outlet_uses_the_generic_path(tmp_path: Path) -> None:

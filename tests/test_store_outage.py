@@ -8,7 +8,10 @@ import dataclasses
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,11 +19,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from conftest import ROOT, SAMPLE_NOW
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
+from crawler.demo.articles import SAMPLE_ARTICLES
+from crawler.demo.server import SiteServer
+from crawler.demo.site import build_sample_site
 from crawler.items import Article, RawPage
-from pipelines.store import StorePipeline
+from pipelines.store import StorePipeline, article_size
 
 
 class Relay:
@@ -99,11 +106,12 @@ def _articles(n: int) -> list[Article]:
             for i in range(n)]
 
 
-def _pipeline(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StorePipeline:
+def _pipeline(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+              **settings: object) -> StorePipeline:
     monkeypatch.setenv("JPNEWS_DATA_DIR", str(tmp_path))
     crawler = get_crawler(Spider, {"DATABASE_URL": url, "JPNEWS_STORE_BATCH_SIZE": 5,
                                    "JPNEWS_STORE_FLUSH_SECONDS": 0, "JPNEWS_STORE_RETRIES": 1,
-                                   "JPNEWS_STORE_TIMEOUT": 2})
+                                   "JPNEWS_STORE_TIMEOUT": 2, **settings})
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider(Spider(name="outage"))
     return pipeline
@@ -132,7 +140,7 @@ def test_outage_keeps_batches_and_stores_them_when_back(
     assert [a.canonical_url for a in pipeline.buffer] == [a.canonical_url for a in articles[5:]]
     proxy.restore()
     pipeline.retry_at = 0.0  # the back-off has passed
-    pipeline.close_spider()
+    pipeline.close_buffers()
     assert _count(db) == 12
     assert pipeline.spill_path is None
 
@@ -150,7 +158,7 @@ def test_database_still_down_at_close_spills_everything_unstored(
     changed = dataclasses.replace(articles[0], body="A changed body. " * 20, content_hash="new")
     for article in [*articles[5:], changed]:
         pipeline.process_item(article)
-    pipeline.close_spider()
+    pipeline.close_buffers()
     assert _count(db) == 5  # no batch half-written
     assert pipeline.spill_path is not None
     spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
@@ -168,7 +176,7 @@ def test_a_row_the_database_refuses_is_set_aside_alone(
     articles[7] = dataclasses.replace(articles[7], url=huge_url, canonical_url=huge_url)
     for article in articles:
         pipeline.process_item(article)
-    pipeline.close_spider()
+    pipeline.close_buffers()
     assert _count(db) == 11
     assert pipeline.stats.get_value("jpnews/store/refused_rows") == 1
     spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
@@ -187,7 +195,7 @@ def test_a_batch_that_fails_unexpectedly_is_spilled_not_lost(
     articles = _articles(5)
     for article in articles:
         pipeline.process_item(article)  # the batch goes to the writer thread, which fails
-    pipeline.close_spider()
+    pipeline.close_buffers()
     assert pipeline.spill_path is not None
     spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
     assert [a["canonical_url"] for a in spilled] == [a.canonical_url for a in articles]
@@ -211,8 +219,92 @@ def test_raw_pages_wait_out_an_outage_and_are_stored_when_back(
     assert not pipeline.stats.get_value("jpnews/store/raw_pages_lost")
     proxy.restore()
     pipeline.retry_at = 0.0  # the back-off has passed
-    pipeline.close_spider()
+    pipeline.close_buffers()
     with psycopg.connect(db) as conn:
         stored = {row[0] for row in conn.execute("SELECT url FROM raw_pages")}
     assert stored == {p.url for p in pages}
     assert not pipeline.stats.get_value("jpnews/store/raw_pages_lost")
+
+
+def test_an_outage_holds_no_more_than_the_byte_budget(
+        db: str, relay: tuple[Relay, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """JPNEWS_STORE_MAX_BUFFER_BYTES bounds what an outage keeps in memory, articles and raw
+    pages together: raw pages go first (counted as lost), then the oldest articles to the spill
+    file, in order; at close the rest is spilled, so every article is in the file once."""
+    budget = 64 * 1024
+    proxy, url = relay
+    pipeline = _pipeline(url, tmp_path, monkeypatch, JPNEWS_STORE_MAX_BUFFER_BYTES=budget)
+    articles = [dataclasses.replace(a, body=f"Paragraph {i} of a long story. " * 300)
+                for i, a in enumerate(_articles(12))]
+    assert sum(map(article_size, articles)) > budget
+    now = datetime(2026, 11, 29, tzinfo=timezone.utc)
+    pages = [RawPage(url=f"https://japantoday.com/category/national/page-{i}",
+                     source="japantoday", body=os.urandom(10 * 1024), status=200, headers={},
+                     fetched_at=now) for i in range(10)]
+    proxy.cut()
+
+    def held() -> int:
+        assert pipeline.buffer_bytes == sum(map(article_size, pipeline.buffer))
+        assert pipeline.pages_bytes == sum(len(p.body) for p in pipeline.pages)
+        return pipeline.buffer_bytes + pipeline.pages_bytes
+
+    for page in pages:
+        pipeline.keep_page(page)
+        assert held() <= budget
+    lost = pipeline.stats.get_value("jpnews/store/raw_pages_lost")
+    assert 0 < lost < len(pages) and pipeline.spill_path is None
+    assert [p.url for p in pipeline.pages] == [p.url for p in pages[lost:]]
+    for article in articles:
+        pipeline.process_item(article)
+        assert held() <= budget
+    assert pipeline.pages == [] and \
+        pipeline.stats.get_value("jpnews/store/raw_pages_lost") == len(pages)
+    assert pipeline.spill_path is not None
+    spilled = [json.loads(line)["canonical_url"]
+               for line in pipeline.spill_path.read_text().splitlines()]
+    assert spilled + [a.canonical_url for a in pipeline.buffer] == \
+        [a.canonical_url for a in articles]
+    assert len(pipeline.buffer) > 1
+    pipeline.close_buffers()
+    spilled = [json.loads(line)["canonical_url"]
+               for line in pipeline.spill_path.read_text().splitlines()]
+    assert spilled == [a.canonical_url for a in articles]
+    assert pipeline.stats.get_value("jpnews/store/spilled") == len(articles)
+
+
+def test_the_last_retries_of_a_crawl_never_stall_the_reactor(
+        db: str, relay: tuple[Relay, str], tmp_path: Path) -> None:
+    """A real crawl whose database goes away once it has begun: the final flush retries with
+    back-off sleeps, in a thread, while the reactor goes on (Scrapy's LogStats, a reactor
+    timer every quarter second, keeps logging between the attempts); then every article not
+    stored is in the spill file."""
+    proxy, url = relay
+    site = build_sample_site(SAMPLE_NOW)
+    for path, page in list(site.pages.items()):  # slow enough to cut the database mid-crawl
+        site.pages[path] = dataclasses.replace(page, delay=0.2)
+    with SiteServer(site) as server, subprocess.Popen(
+            [sys.executable, "-m", "scrapy.cmdline", "crawl", "japantoday",
+             "-s", f"DATABASE_URL={url}",
+             "-s", "JPNEWS_BASE_URLS=" + json.dumps({"japantoday": server.base_url}),
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+             "-s", "JPNEWS_MAX_LISTING_PAGES=10", "-s", "LOGSTATS_INTERVAL=0.25",
+             "-s", "JPNEWS_STORE_RETRIES=2", "-s", "JPNEWS_STORE_TIMEOUT=1"],
+            cwd=ROOT, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "JPNEWS_DATA_DIR": str(tmp_path)}) as crawl:
+        with psycopg.connect(db, autocommit=True) as conn:
+            while not conn.execute("SELECT count(*) FROM crawl_runs WHERE lock_pid IS NOT NULL"
+                                   ).fetchone()[0]:  # the crawl holds its outlet
+                assert crawl.poll() is None, crawl.stderr.read()[-3000:]
+                time.sleep(0.05)
+        proxy.cut()
+        _, log = crawl.communicate(timeout=240)
+    attempts = [i for i, line in enumerate(log.splitlines()) if "(attempt " in line]
+    assert attempts, log[-3000:]
+    between = log.splitlines()[attempts[0]:attempts[-1]]
+    assert any("Crawled " in line and " pages (at " in line for line in between), \
+        "\n".join(between)
+    spilled = [json.loads(line) for spill in (tmp_path / "spill").glob("*.jsonl")
+               for line in spill.read_text().splitlines()]
+    storable = sum(a.kind != "not-article" for a in SAMPLE_ARTICLES)
+    assert spilled and len(spilled) + _count(db) == storable

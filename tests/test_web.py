@@ -282,7 +282,8 @@ def test_only_web_addresses_become_links() -> None:
     to_href = _templates.filters["web_url"]
     assert to_href("https://japantoday.com/a") == "https://japantoday.com/a"
     for hostile in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x",
-                    "file:///etc/passwd", "//evil.example/x"):
+                    "file:///etc/passwd", "//evil.example/x", " javascript:alert(1)",
+                    "java\tscript:alert(1)", "\x01javascript:alert(1)", "http:alert(1)"):
         assert to_href(hostile) == "#"
 
 

@@ -36,6 +36,7 @@ from crawler.search_request import build_request, result_json
 from crawler.sources import SOURCES
 from crawler.storage.db import describe, open_pool, prepare
 from crawler.storage.search import SearchResult, search
+from crawler.urls import is_web_url
 from crawler.web import i18n
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,7 @@ _templates = Environment(loader=PackageLoader("crawler.web", "templates"),
                          autoescape=select_autoescape(["html"]), trim_blocks=True,
                          lstrip_blocks=True)
 # Escaping does not stop a `javascript:` link: only web addresses become hrefs.
-_templates.filters["web_url"] = lambda url: url if str(url).lower().startswith(
-    ("http://", "https://")) else "#"
+_templates.filters["web_url"] = lambda url: url if is_web_url(str(url)) else "#"
 
 
 class ServeError(RuntimeError):
