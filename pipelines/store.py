@@ -54,7 +54,7 @@ from crawler.outcome import (
     why_failed,
 )
 from crawler.storage.articles import ArticleStore, FetchCounts, WriteResult
-from crawler.storage.db import DatabaseUnavailable, describe, open_pool, prepare
+from crawler.storage.db import DatabaseUnavailable, DbTimeouts, describe, open_pool, prepare
 from crawler.storage.embedded import data_dir
 from crawler.storage.lock import OutletLock
 from spiders.base import NewsSpider
@@ -62,8 +62,14 @@ from spiders.base import NewsSpider
 log = logging.getLogger(__name__)
 
 
+TRANSIENT = frozenset({"40P01", "40001", "57014", "55P03"})
+"""Deadlock, serialization failure, statement cancelled (statement_timeout), lock not
+available (lock_timeout): the batch lost a race or a wait, not a row the database rejects."""
+
+
 def is_outage(exc: psycopg.Error) -> bool:
-    """A lost or refused connection (worth retrying), as opposed to a row the database rejects.
+    """A lost or refused connection or a transient failure (worth retrying, the batch kept
+    whole), as opposed to a row the database rejects (set aside alone).
 
     Connection errors carry no SQLSTATE or one of class 08 (connection), 57P (shutdown) or
     53 (resources: disk full, too many connections); "string too long for tsvector" is an
@@ -73,7 +79,7 @@ def is_outage(exc: psycopg.Error) -> bool:
         return True
     state = exc.sqlstate
     return isinstance(exc, psycopg.OperationalError) and (
-        state is None or state.startswith(("08", "57P", "53")))
+        state is None or state in TRANSIENT or state.startswith(("08", "57P", "53")))
 
 
 DEFAULT_MAX_BUFFER_BYTES = 256 * 1024 * 1024
@@ -125,6 +131,7 @@ class StorePipeline:
         self.retry_at = 0.0
         self.backoff = 0.0
         self.timeout = 10.0
+        self.db_timeouts = DbTimeouts()
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jpnews-store")
         self.in_flight: tuple[list[Article], Future[None]] | None = None
         self.lock = threading.Lock()  # stats, result and spill file, shared with the writer
@@ -147,6 +154,7 @@ class StorePipeline:
                        max_buffer_bytes=settings.getint("JPNEWS_STORE_MAX_BUFFER_BYTES",
                                                         DEFAULT_MAX_BUFFER_BYTES))
         pipeline.timeout = settings.getfloat("JPNEWS_STORE_TIMEOUT", 10.0)
+        pipeline.db_timeouts = DbTimeouts.from_settings(settings.get)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.keep_page, signal=page_fetched)
         crawler.signals.connect(pipeline.page_gave_no_article, signal=signals.item_dropped)
@@ -156,7 +164,8 @@ class StorePipeline:
         spider = spider or self.crawler.spider
         self.spider_name = spider.name
         try:
-            self.pool = open_pool(self.database_url, timeout=self.timeout)
+            self.pool = open_pool(self.database_url, timeout=self.timeout,
+                                  timeouts=self.db_timeouts)
         except PoolTimeout as exc:
             raise DatabaseUnavailable(
                 f"cannot reach Postgres at {describe(self.database_url)}") from exc
@@ -164,7 +173,7 @@ class StorePipeline:
         self.store = ArticleStore(self.pool, spider.fixed_now if isinstance(spider, NewsSpider)
                                   else None)
         if isinstance(spider, NewsSpider):
-            self.outlet_lock = OutletLock(self.database_url, spider.name)
+            self.outlet_lock = OutletLock(self.database_url, spider.name, self.db_timeouts)
             if holder := self.outlet_lock.acquire():
                 # the spider's start() yields nothing then: no page fetched, no run recorded
                 self.stats.set_value(SKIPPED, holder.describe())

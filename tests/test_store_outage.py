@@ -3,23 +3,20 @@ or half-written. Postgres is reached through a TCP relay that the test cuts and 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from conftest import ROOT, SAMPLE_NOW
+from relay import Relay, relay_to
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
@@ -27,71 +24,15 @@ from crawler.demo.articles import SAMPLE_ARTICLES
 from crawler.demo.server import SiteServer
 from crawler.demo.site import build_sample_site
 from crawler.items import Article, RawPage
+from crawler.storage.stories import DEDUP_LOCK
+from pipelines.dedup import DedupPipeline
 from pipelines.store import StorePipeline, article_size
-
-
-class Relay:
-    """Forwards 127.0.0.1:<port> to Postgres until cut; cutting drops every live connection."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.up = True
-        self.sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if not self.up:
-                client.close()
-                continue
-            upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-
-    def cut(self) -> None:
-        self.up = False
-        for s in self.sockets:
-            with contextlib.suppress(OSError):
-                s.shutdown(socket.SHUT_RDWR)
-        self.sockets.clear()
-
-    def restore(self) -> None:
-        self.up = True
-
-    def close(self) -> None:
-        self.cut()
-        self.listener.close()
 
 
 @pytest.fixture
 def relay(db: str) -> Iterator[tuple[Relay, str]]:
-    parts = urlsplit(db)
-    if not parts.hostname:
-        pytest.skip("the test database is on a Unix socket; the relay needs TCP")
-    relay = Relay((parts.hostname, parts.port or 5432))
-    netloc = parts.netloc.replace(f"{parts.hostname}:{parts.port}" if parts.port
-                                  else parts.hostname, f"127.0.0.1:{relay.port}")
-    yield relay, urlunsplit(parts._replace(netloc=netloc))
-    relay.close()
+    with relay_to(db) as relay:
+        yield relay, relay.url(db)
 
 
 def _articles(n: int) -> list[Article]:
@@ -308,3 +249,70 @@ def test_the_last_retries_of_a_crawl_never_stall_the_reactor(
                for line in spill.read_text().splitlines()]
     storable = sum(a.kind != "not-article" for a in SAMPLE_ARTICLES)
     assert spilled and len(spilled) + _count(db) == storable
+
+
+def _waits_for_lock(db: str, pid_not: int) -> None:
+    """Until a backend other than `pid_not` waits for a lock (the store's write, blocked)."""
+    deadline = time.monotonic() + 60  # a hang guard, not a measure
+    with psycopg.connect(db, autocommit=True) as conn:
+        while time.monotonic() < deadline and not conn.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                "WHERE NOT l.granted AND a.datname = current_database() AND l.pid <> %s",
+                (pid_not,)).fetchone()[0]:
+            time.sleep(0.05)
+
+
+def test_a_deadlocked_batch_is_retried_not_refused(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's write and another transaction lock the same two things in opposite order:
+    Postgres aborts the store's (its deadlock check runs first), which must try again."""
+    pipeline = _pipeline(db, tmp_path, monkeypatch, JPNEWS_STORE_BATCH_SIZE=1)
+    identify = DedupPipeline(pipeline.stats).process_item  # texts with a story to match
+    article = identify(_articles(1)[0])
+    pipeline.process_item(article)
+    pipeline.flush()
+    assert _count(db) == 1
+    changed = identify(dataclasses.replace(article, body="A changed body. " * 20,
+                                           content_hash="new"))
+    with psycopg.connect(db) as other:
+        other.execute("SET deadlock_timeout = '60s'")  # the store's backend detects it
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
+        # the store updates the article's row, then waits for the story-matching lock ...
+        pipeline.process_item(changed)
+        _waits_for_lock(db, other.info.backend_pid)
+        # ... which this transaction holds while it waits for that row: a deadlock
+        other.execute("SELECT 1 FROM articles WHERE canonical_url = %s FOR UPDATE",
+                      (article.canonical_url,))
+        other.rollback()
+    pipeline.close_buffers()
+    with psycopg.connect(db) as conn:
+        body = conn.execute("SELECT body FROM articles").fetchone()[0]
+    assert body.startswith("A changed body.")
+    assert pipeline.stats.get_value("jpnews/store/failed_batches") == 1
+    assert not pipeline.stats.get_value("jpnews/store/refused_rows")
+    assert pipeline.spill_path is None
+
+
+@pytest.mark.parametrize("timeouts", [
+    {"JPNEWS_DB_LOCK_TIMEOUT": 1},  # 55P03 lock_not_available
+    {"JPNEWS_DB_LOCK_TIMEOUT": 0, "JPNEWS_DB_STATEMENT_TIMEOUT": 1},  # 57014 query_canceled
+], ids=["lock-timeout", "statement-timeout"])
+def test_a_held_story_lock_bounds_the_wait_and_the_batch_is_kept(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        timeouts: dict[str, float]) -> None:
+    """Another crawler holds the story-matching lock: the store's wait ends, the batch goes
+    back whole (nothing half-written, no row refused) and lands once the lock is free."""
+    pipeline = _pipeline(db, tmp_path, monkeypatch, **timeouts)
+    articles = [DedupPipeline(pipeline.stats).process_item(a) for a in _articles(5)]
+    with psycopg.connect(db) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
+        for article in articles:
+            pipeline.process_item(article)  # a full batch goes to the writer thread
+        pipeline.flush()  # which gave up waiting: the batch is back in the buffer
+        assert _count(db) == 0
+        assert [a.canonical_url for a in pipeline.buffer] == [a.canonical_url for a in articles]
+    pipeline.retry_at = 0.0  # the back-off has passed
+    pipeline.close_buffers()
+    assert _count(db) == 5
+    assert not pipeline.stats.get_value("jpnews/store/refused_rows")
+    assert pipeline.spill_path is None

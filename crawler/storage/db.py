@@ -3,13 +3,23 @@
 `DATABASE_URL` points anywhere; without it the embedded server is used. Migrations are plain SQL
 files applied in name order, once each, under an advisory lock so that several crawler processes
 starting together do not race.
+
+Every connection carries the timeouts of `DbTimeouts`, so that a database that stops answering
+(a dropped route, a stuck proxy) costs a crawl a bounded wait, never a hang: TCP keepalives and
+`tcp_user_timeout` notice a dead peer, the server ends statements, lock waits and transactions
+left idle (releasing the story-matching lock every crawler waits on), and a pooled connection
+whose reply does not come is abandoned by the client itself, since a proxy that still answers
+TCP but forwards nothing is invisible to keepalives.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, fields
 from importlib import resources
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -21,6 +31,109 @@ MIGRATION_LOCK = 7_301_905  # arbitrary, constant: the advisory lock key of migr
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached; the message is one line meant for the user."""
+
+
+class NoReply(psycopg.OperationalError):
+    """A pooled connection got no reply in time and was abandoned: an outage like any lost
+    connection (no SQLSTATE), retried or spilled by the store."""
+
+
+@dataclass(frozen=True)
+class DbTimeouts:
+    """Seconds; 0 turns one off. Each is a setting and an environment variable of its own
+    (JPNEWS_DB_ plus the field's name in capitals, e.g. JPNEWS_DB_STATEMENT_TIMEOUT). How long
+    a connection may take to open is the caller's (`connect(timeout=)`, JPNEWS_STORE_TIMEOUT)."""
+
+    network_timeout: float = 30
+    """A peer silent this long is dead: TCP keepalives probe an idle connection and unacknowledged
+    data gives up (tcp_user_timeout)."""
+    statement_timeout: float = 60
+    lock_timeout: float = 30
+    """The longest wait for a lock, the story-matching advisory lock included."""
+    idle_in_transaction_timeout: float = 60
+    """A transaction whose client went silent is ended by the server, its locks released."""
+    reply_timeout: float = 120
+    """A pooled connection waiting longer for a reply is abandoned by the client."""
+
+    @classmethod
+    def from_settings(cls, get: Callable[[str], object] | None = None) -> DbTimeouts:
+        """From Scrapy settings (`settings.get`) when given, else from the environment."""
+        values: dict[str, float] = {}
+        for field in fields(cls):
+            name = f"JPNEWS_DB_{field.name.upper()}"
+            value = get(name) if get is not None else None
+            value = os.environ.get(name) if value is None else value
+            if value is not None:
+                values[field.name] = float(value)  # type: ignore[arg-type]
+        return cls(**values)
+
+    def connect_kwargs(self, *, server_side: bool = True) -> dict[str, object]:
+        """libpq parameters; the server-side ones go in `options`, set for the session.
+        Without them (`server_side=False`) only a dead peer is noticed: for a command's own
+        session, whose query or streamed cursor may rightly take longer than a crawl's write."""
+        def ms(seconds: float) -> int:
+            return int(seconds * 1000)
+
+        network = self.network_timeout
+        kwargs: dict[str, object] = {}
+        if server_side:
+            kwargs["options"] = " ".join([
+                f"-c statement_timeout={ms(self.statement_timeout)}",
+                f"-c lock_timeout={ms(self.lock_timeout)}",
+                f"-c idle_in_transaction_session_timeout={ms(self.idle_in_transaction_timeout)}"])
+        if network > 0:
+            # an idle connection is probed after a third of the time, three probes at most
+            kwargs.update(keepalives=1, keepalives_idle=max(1, int(network / 3)),
+                          keepalives_interval=max(1, int(network / 9)), keepalives_count=3,
+                          tcp_user_timeout=ms(network))
+        return kwargs
+
+
+@contextmanager
+def abandon_after(conn: psycopg.Connection, seconds: float) -> Iterator[None]:
+    """Shut the connection's socket down when the block has not ended after `seconds`: the
+    wait for a reply then ends at once, in error, as it would on a dropped connection."""
+    if seconds <= 0:
+        yield
+        return
+    guard = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def abandon() -> None:
+        with guard:
+            if state["done"]:
+                return
+            state["fired"] = True
+            # shutdown acts on the socket, not on the descriptor: a duplicate does it
+            with suppress(OSError, psycopg.Error), \
+                    socket.socket(fileno=os.dup(conn.pgconn.socket)) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, abandon)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except psycopg.Error as exc:
+        if state["fired"]:
+            raise NoReply(f"no reply from Postgres in {seconds:g} s: connection abandoned"
+                          ) from exc
+        raise
+    finally:
+        with guard:
+            state["done"] = True
+        timer.cancel()
+
+
+class WatchedPool(ConnectionPool):
+    """A pool whose connections are abandoned when a reply takes over `reply_timeout`."""
+
+    reply_timeout: float = 0
+
+    @contextmanager
+    def connection(self, timeout: float | None = None) -> Iterator[psycopg.Connection]:
+        with super().connection(timeout) as conn, abandon_after(conn, self.reply_timeout):
+            yield conn
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -50,8 +163,11 @@ def describe(url: str) -> str:
 
 
 def connect(url: str, *, timeout: int = 5) -> psycopg.Connection:
+    """A command's own session: keepalives notice a dead server, no statement time limit."""
+    kwargs = DbTimeouts.from_settings().connect_kwargs(server_side=False)
+    kwargs["connect_timeout"] = timeout
     try:
-        return psycopg.connect(url, connect_timeout=timeout, autocommit=False)
+        return psycopg.connect(url, autocommit=False, **kwargs)
     except psycopg.ProgrammingError as exc:  # libpq could not parse the URL
         raise DatabaseUnavailable(f"not a database URL (postgresql://USER@HOST:PORT/NAME): "
                                   f"{_one_line(exc)}") from exc
@@ -79,6 +195,9 @@ def migrate(conn: psycopg.Connection) -> list[str]:
     """Apply the migrations not yet applied; returns their names."""
     applied: list[str] = []
     with conn.transaction():
+        # a migration may rewrite a big table, and the others wait for it: no time limit
+        conn.execute("SET LOCAL statement_timeout = 0")
+        conn.execute("SET LOCAL lock_timeout = 0")
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
                             name text PRIMARY KEY,
@@ -101,11 +220,15 @@ def prepare(url: str | None = None) -> str:
     return resolved
 
 
-def open_pool(url: str, *, min_size: int = 1, max_size: int = 4,
-              timeout: float = 10.0) -> ConnectionPool:
+def open_pool(url: str, *, min_size: int = 1, max_size: int = 4, timeout: float = 10.0,
+              timeouts: DbTimeouts | None = None) -> WatchedPool:
     """A pool whose `connection()` gives up after `timeout` seconds rather than hang a crawl."""
-    pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
-                          kwargs={"connect_timeout": max(1, int(timeout))}, timeout=timeout)
+    timeouts = timeouts or DbTimeouts.from_settings()
+    kwargs = timeouts.connect_kwargs()
+    kwargs["connect_timeout"] = max(1, int(timeout))
+    pool = WatchedPool(url, min_size=min_size, max_size=max_size, open=False,
+                       kwargs=kwargs, timeout=timeout)
+    pool.reply_timeout = timeouts.reply_timeout
     pool.open(wait=True, timeout=timeout)
     return pool
 

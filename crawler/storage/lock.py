@@ -21,6 +21,8 @@ from datetime import datetime
 
 import psycopg
 
+from crawler.storage.db import DbTimeouts
+
 LOCK_CLASS = 0x6A706E  # "jpn": the first key of every outlet's crawl lock, apart from others
 """Two positive int4 keys, so that `pg_locks.classid`/`objid` show them as they were given."""
 
@@ -46,10 +48,13 @@ class Holder:
 class OutletLock:
     """The crawl lock of one outlet, held while the object's connection is open."""
 
-    def __init__(self, database_url: str, outlet: str) -> None:
+    def __init__(self, database_url: str, outlet: str,
+                 timeouts: DbTimeouts | None = None) -> None:
         self.outlet = outlet
         self.key = (LOCK_CLASS, _outlet_key(outlet))
-        self.conn: psycopg.Connection | None = psycopg.connect(database_url, autocommit=True)
+        kwargs = (timeouts or DbTimeouts.from_settings()).connect_kwargs()
+        self.conn: psycopg.Connection | None = psycopg.connect(database_url, autocommit=True,
+                                                               **kwargs)
 
     def acquire(self) -> Holder | None:
         """Take the lock; returns None when taken, else who holds it (the lock is not waited

@@ -6,7 +6,10 @@ band with one of them; their MinHash signatures decide, in Python, which story e
 joins: the story of its most similar candidate at or above THRESHOLD, else a story of its own.
 Nothing is deleted; a changed text leaves its story and is matched again like a new one.
 An advisory lock serialises this step between crawler processes, so two copies of one wire
-story crawled at the same moment by two processes still land in one story.
+story crawled at the same moment by two processes still land in one story. Its wait is bounded
+by the session's lock_timeout (crawler/storage/db.py), and a holder whose client went silent is
+ended by the server's idle-in-transaction timeout: a lock timeout is transient, the batch kept
+and retried by the store, so a stalled crawler never holds the others.
 """
 
 from __future__ import annotations

@@ -1,0 +1,68 @@
+"""A database that goes silent mid-write (issue 11, point 2): the crawl abandons the stalled
+write, says so on one line, stores the batch again on a new connection and finishes; the server
+ends the stalled transaction, so another crawler gets the story-matching lock meanwhile.
+
+The relay black-holes the crawl's connection right after it took the story-matching lock, as a
+stuck proxy does: its backend sits "idle in transaction" holding the lock, and its client waits
+for a reply that never comes. TCP keepalives cannot see this (the relay's kernel still answers),
+so the client's own reply timeout and the server's idle-in-transaction timeout are what end it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+
+import psycopg
+from conftest import ROOT, SAMPLE_NOW
+from relay import relay_to
+
+from crawler.demo.articles import SAMPLE_ARTICLES
+from crawler.demo.server import SiteServer
+from crawler.demo.site import build_sample_site
+from crawler.storage.stories import DEDUP_LOCK
+
+STORABLE = [a for a in SAMPLE_ARTICLES if a.kind != "not-article"]
+SILENT = {"JPNEWS_DB_REPLY_TIMEOUT": "3", "JPNEWS_DB_IDLE_IN_TRANSACTION_TIMEOUT": "1",
+          "JPNEWS_STORE_BATCH_SIZE": "4"}
+
+
+def test_a_write_stalled_holding_the_story_lock_is_abandoned_and_stored_again(db: str) -> None:
+    with relay_to(db) as relay, SiteServer(build_sample_site(SAMPLE_NOW)) as server:
+        # the statement after the lock: the backend has the lock, the client never hears back
+        relay.stall_on(b"DELETE FROM lsh_bands")
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", "japantoday", "--database-url",
+             relay.url(db), "--base-url", f"japantoday={server.base_url}",
+             "-s", "DOWNLOAD_DELAY=0"],
+            cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, **SILENT})
+        errors: list[str] = []  # read meanwhile: a full pipe would stall the crawl itself
+        reader = threading.Thread(target=lambda: errors.append(crawl.communicate()[1]))
+        reader.start()
+        try:
+            assert relay.stalled.wait(120), "the crawl never reached story matching"
+            # another crawler's wait for the lock is bounded, and the lock is freed meanwhile
+            with psycopg.connect(db) as other:
+                other.execute("SET lock_timeout = '60s'")
+                other.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
+            crawl.wait(timeout=120)  # a hang guard: the crawl waits seconds, not minutes
+        finally:
+            crawl.kill()
+            reader.join()
+    err = errors[0]
+    assert crawl.returncode == 0, err[-3000:]
+    stalled = [line for line in err.splitlines() if "no reply from Postgres" in line]
+    assert len(stalled) == 1, err[-3000:]
+    assert re.search(r"ERROR: could not store \d+ articles: no reply from Postgres in 3 s: "
+                     r"connection abandoned$", stalled[0]), stalled
+    assert "Traceback" not in err and "saved to" not in err
+    with psycopg.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        run = conn.execute("SELECT finish_reason, stats FROM crawl_runs").fetchone()
+    assert stored == len(STORABLE)
+    assert run[0] == "finished"
+    assert run[1]["jpnews/store/failed_batches"] == 1
