@@ -37,6 +37,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 
 from crawler.items import Article, RawArticle, RawPage, page_fetched
@@ -428,9 +429,14 @@ class StorePipeline:
         log.error("%s: %d articles saved to %s (JSON lines of the article schema)", why,
                   len(articles), self.spill_path)
 
-    def close_spider(self, spider: Spider | None = None) -> defer.Deferred[None] | None:
+    async def close_spider(self, spider: Spider | None = None) -> None:
+        """Scrapy awaits this before it sends spider_closed."""
+        if (closing := self._close_off_the_reactor()) is not None:
+            await maybe_deferred_to_future(closing)
+
+    def _close_off_the_reactor(self) -> defer.Deferred[None] | None:
         """Store what is left off the reactor's thread (the final flush sleeps between its
-        retries); Scrapy waits for the Deferred before it sends spider_closed."""
+        retries); None when that has been done already."""
         if self.closed:
             return None
         self.closed = True
@@ -469,7 +475,7 @@ class StorePipeline:
         trigger returns."""
         self.shutdown_trigger = None
         log.warning("stopped before the crawl closed: storing what is buffered")
-        closing = self.close_spider() or defer.succeed(None)
+        closing = self._close_off_the_reactor() or defer.succeed(None)
 
         def finish(result: Any) -> Any:
             self._finish(self.crawler.spider, INTERRUPTED)
