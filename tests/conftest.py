@@ -34,11 +34,16 @@ def corpus_path(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Spill files and the demo's marker go to a folder of the session, not the user's."""
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Spill files and the demo's marker go to a folder of the session, not the user's; an
+    embedded server a command started there is stopped with the session."""
     folder = tmp_path_factory.mktemp("jpnews-data")
     os.environ["JPNEWS_DATA_DIR"] = str(folder)
-    return folder
+    yield folder
+    from crawler.storage.embedded import stop
+
+    os.environ["JPNEWS_DATA_DIR"] = str(folder)
+    stop()
 
 
 def _reachable(url: str) -> bool:
