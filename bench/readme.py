@@ -134,9 +134,12 @@ def _export(s: dict[str, str]) -> str:
             f"{table_text(section, 1)}")
 
 
-def _feed(s: dict[str, str]) -> str:
-    section = s["feed"]
-    return f"Measured {_measured(section)}:\n\n{table_text(section, 0)}"
+def _first_table(name: str) -> Callable[[dict[str, str]], str]:
+    """A block that is the section's date and its first table, as it stands there."""
+    def block(s: dict[str, str]) -> str:
+        section = s[name]
+        return f"Measured {_measured(section)}:\n\n{table_text(section, 0)}"
+    return block
 
 
 def _dedup(s: dict[str, str]) -> str:
@@ -157,14 +160,9 @@ def _dedup(s: dict[str, str]) -> str:
         f"{near.get('100,000', '?')} at 100,000, with {server['peak RSS']} peak RSS.")
 
 
-def _incremental(s: dict[str, str]) -> str:
-    section = s["incremental"]
-    return f"Measured {_measured(section)}:\n\n{table_text(section, 0)}"
-
-
 BLOCKS: dict[str, Callable[[dict[str, str]], str]] = {
     "extraction": _extraction, "crawl": _crawl, "search": _search, "export": _export,
-    "feed": _feed, "dedup": _dedup, "incremental": _incremental,
+    "feed": _first_table("feed"), "dedup": _dedup, "incremental": _first_table("incremental"),
 }
 
 

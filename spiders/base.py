@@ -56,6 +56,7 @@ from crawler.outcome import (
     why_failed,
 )
 from crawler.sources import Source, owns_host
+from crawler.window import parse_instant
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_listing_pages = crawler.settings.getint("JPNEWS_MAX_LISTING_PAGES", 3)
         if fixed := crawler.settings.get("JPNEWS_NOW"):
-            spider.fixed_now = _instant(fixed)
+            spider.fixed_now = fixed if isinstance(fixed, datetime) else parse_instant(fixed)
         if spider.base_url:
             spider.allowed_domains = None  # the mirror's host is not the outlet's
         return spider
@@ -345,11 +346,6 @@ def recheck_schedule(setting: str | dict[str, str] | None, source: Source) -> Re
     if not setting:
         return RecheckSchedule(source.recheck_after)
     return RecheckSchedule.parse(setting)
-
-
-def _instant(value: str | datetime) -> datetime:
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def read_page(stats: StatsCollector, url: str, body: bytes, fetched_at: datetime,
