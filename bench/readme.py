@@ -160,9 +160,29 @@ def _dedup(s: dict[str, str]) -> str:
         f"{near.get('100,000', '?')} at 100,000, with {server['peak RSS']} peak RSS.")
 
 
+def _faults(s: dict[str, str]) -> str:
+    section = s["faults"]
+    counts = tables(section)[0]
+
+    def got(label: str) -> str:
+        return _plain(row(counts, label)["crawl's row"])
+
+    failed = sum(int(_plain(r["crawl's row"]).replace(",", "")) for r in counts
+                 if r["count"].startswith("failed: "))
+    return (
+        f"Measured {_measured(section)} (`bench/faults.py`): on a mirror of "
+        f"{got('article URLs discovered')} articles whose listings also link bad URLs, the "
+        f"crawl's row accounted for {got('accounted for')} of "
+        f"{got('article URLs discovered')} discovered URLs: {got('article pages fetched')} "
+        f"article pages and {failed:,} failures by reason; "
+        f"{got('requests to the off-site server')} requests reached the off-site server and "
+        f"{got('stored rows not of the outlet')} stored rows were not the outlet's.")
+
+
 BLOCKS: dict[str, Callable[[dict[str, str]], str]] = {
     "extraction": _extraction, "crawl": _crawl, "search": _search, "export": _export,
     "feed": _first_table("feed"), "dedup": _dedup, "incremental": _first_table("incremental"),
+    "faults": _faults,
 }
 
 
