@@ -7,6 +7,7 @@ gives the same article whichever way it arrives.
 from __future__ import annotations
 
 import gzip
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -87,6 +88,8 @@ def read_saved_page(path: Path, max_size: int = DOWNLOAD_MAXSIZE) -> bytes:
             data = stream.read(max_size + 1)
         except EOFError:  # gzip cut short
             raise OSError(f"{path} ends before its gzip stream does") from None
+        except (gzip.BadGzipFile, zlib.error) as exc:  # damaged on the way
+            raise OSError(f"{path} is not a valid gzip stream ({exc})") from None
     if len(data) > max_size:
         raise PageTooLarge(f"{path} is larger than {max_size:,} bytes"
                            f"{' once decompressed' if gzipped else ''} "

@@ -29,6 +29,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.dumps.reader import DumpError, entries
 from crawler.items import Article, RawArticle
+from crawler.pacing import room_in_pipelines
 from crawler.record_types import type_errors
 from crawler.settings import ITEM_PIPELINES
 from crawler.sources import SOURCES
@@ -155,6 +156,7 @@ class ImportSpider(Spider):
     async def start(self) -> AsyncIterator[RawArticle]:
         for item in self.records():
             yield item
+            await room_in_pipelines(self.crawler)
 
     def records(self) -> Iterator[RawArticle]:
         try:

@@ -36,7 +36,8 @@ class ProgressReporter:
         self.loop.start(self.interval, now=False)
 
     def line(self) -> str:
-        stats = self.crawler.stats.get_stats()
+        # a copy (taken whole, under the GIL): the store's writer thread adds keys meanwhile
+        stats = dict(self.crawler.stats.get_stats())
         dropped = sum(v for k, v in stats.items() if k.startswith("jpnews/dropped/"))
         errors = sum(v for k, v in stats.items() if k.startswith("jpnews/errors/"))
         name = self.crawler.spider.name if self.crawler.spider else "crawl"

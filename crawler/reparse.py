@@ -16,6 +16,7 @@ from typing import Any
 from scrapy import Spider
 
 from crawler.items import RawArticle
+from crawler.pacing import room_in_pipelines
 from crawler.sources import SOURCES
 from crawler.storage.db import connect
 from spiders.base import read_page
@@ -54,3 +55,4 @@ class ReparseSpider(Spider):
                                 SOURCES.get(source or ""))
                 if raw is not None:
                     yield raw
+                    await room_in_pipelines(self.crawler)

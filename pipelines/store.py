@@ -1,17 +1,18 @@
 """Store pipeline: articles into Postgres in batches, and one `crawl_runs` row per crawl.
 
-Batches go in on a timer as well as by size, so a slow polite crawl lands as it goes. A batch is
-written by a thread of its own while the crawl goes on parsing the next one: most of a write is
-Postgres' work (the search document, story matching), which then runs on the other core instead
-of stalling the crawl. One batch at most is in flight and the next flush waits for it, so
-batches land in order and memory stays bounded. A database
-outage is retried with back-off and the batch kept in memory meanwhile (each batch is one
-transaction, so nothing is ever half-written), up to JPNEWS_STORE_MAX_BUFFER articles and
-JPNEWS_STORE_MAX_BUFFER_BYTES of articles and raw pages together: past that, raw pages are
-dropped (counted; the web still has them) and then the oldest articles go to a JSON-lines spill
-file named in the log. If the database is still gone when the crawl closes, the articles not
-stored are spilled too, never dropped. The retries of that last flush sleep between attempts,
-so it runs in a thread of the reactor's pool: the reactor never waits on a back-off.
+Batches go in on a timer as well as by size, so a slow polite crawl lands as it goes. A batch
+(raw pages and articles) is written by a thread of its own while the crawl goes on: most of a
+write is Postgres' work (the search document, story matching) and compressing pages, which then
+runs on the other core, and a write that waits on a silent database never stops the reactor.
+One batch at most is in flight, collected by the first flush after it is done, so batches land
+in order and memory stays bounded. A database outage is retried with back-off and the batch
+kept in memory meanwhile (each batch is one transaction, so nothing is ever half-written), up
+to JPNEWS_STORE_MAX_BUFFER articles and JPNEWS_STORE_MAX_BUFFER_BYTES of articles and raw pages
+together: past that, raw pages are dropped (counted; the web still has them) and then the
+oldest articles go to a JSON-lines spill file named in the log. If the database is still gone
+when the crawl closes, the articles not stored are spilled too, never dropped. The retries of
+that last flush sleep between attempts, so it runs in a thread of the reactor's pool: the
+reactor never waits on a back-off.
 
 A crawl stopped by SIGTERM/SIGINT is recorded as 'interrupted' (Scrapy's reason is "shutdown").
 Scrapy's graceful stop waits for the downloads in flight; a second signal stops the reactor at
@@ -28,6 +29,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -97,9 +99,48 @@ def article_size(article: Article) -> int:
             + len(article.minhash or b""))
 
 
+def _when_done(future: Future[None]) -> defer.Deferred[None]:
+    """A Deferred that fires in the reactor's thread once the writer's `future` is done."""
+    from twisted.internet import reactor
+
+    done: defer.Deferred[None] = defer.Deferred()
+    future.add_done_callback(lambda _: reactor.callFromThread(done.callback, None))
+    return done
+
+
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+@dataclass
+class _Batch:
+    """One write handed to the writer thread: raw pages, then articles, in one job."""
+
+    pages: list[RawPage]
+    articles: list[Article]
+    settled: list[str]
+    """URLs of pages written earlier whose article a pipeline then dropped."""
+    future: Future[None] = field(default_factory=Future)
+    pages_done: int = 0
+    """Pages the writer is done with (stored, refused or set aside), the oldest first."""
+    articles_done: list[Article] = field(default_factory=list)
+    """Articles the writer is done with (stored, or set aside as refused): a write that fails
+    part way gives back the others only, so that nothing is stored or counted twice."""
+
+    def __post_init__(self) -> None:
+        self.size = (sum(len(page.body) for page in self.pages)
+                     + sum(map(article_size, self.articles)))
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def pages_left(self) -> list[RawPage]:
+        return self.pages[self.pages_done:]
+
+    def articles_left(self) -> list[Article]:
+        done = {id(article) for article in self.articles_done}
+        return [article for article in self.articles if id(article) not in done]
 
 
 class StorePipeline:
@@ -116,6 +157,7 @@ class StorePipeline:
         self.max_buffer_bytes = max_buffer_bytes
         self.buffer: list[Article] = []
         self.buffer_bytes = 0
+        self.peak_buffered = 0
         """article_size of the buffered articles, kept as they come and go."""
         self.pages: list[RawPage] = []
         self.pages_bytes = 0
@@ -134,10 +176,16 @@ class StorePipeline:
         self.timeout = 10.0
         self.db_timeouts = DbTimeouts()
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jpnews-store")
-        self.in_flight: tuple[list[Article], Future[None]] | None = None
+        self.in_flight: _Batch | None = None
         self.lock = threading.Lock()  # stats, result and spill file, shared with the writer
         self.outlet_lock: OutletLock | None = None
         self.closed = False
+        """Set when the close begins: from then on close_buffers' thread owns the buffers."""
+        self.closing: defer.Deferred[None] | None = None
+        self.late: list[Article] = []
+        """Articles that reached the store while it was closing, guarded by `lock`."""
+        self.sealed = False
+        """Set (under `lock`) once close_buffers takes no more late articles."""
         self.recorded = False
         self.shutdown_trigger: Any = None
 
@@ -197,18 +245,45 @@ class StorePipeline:
             self.timer = task.LoopingCall(self.flush)
             self.timer.start(self.flush_seconds, now=False)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        if isinstance(item, Article):
-            self._hold([item])
-            if len(self.buffer) >= self.batch_size or self._over_budget():
-                self.flush()
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if isinstance(item, Article) and (writing := self.accept(item)) is not None:
+            await maybe_deferred_to_future(_when_done(writing))
         return item
 
+    def accept(self, article: Article) -> Future[None] | None:
+        """Buffer an article. Returns the writer's batch to wait for when the writer is busy
+        with a healthy database and a full batch waits: so a crawl or an import faster than
+        the database waits for it (off the reactor: Scrapy then fetches less) instead of
+        filling the outage buffer."""
+        if self.closed:
+            self._arrived_late(article)
+            return None
+        self._hold([article])
+        if len(self.buffer) >= self.batch_size or self._over_budget():
+            self.flush()
+        batch = self.in_flight
+        if batch is not None and not batch.done() and not self.backoff \
+                and len(self.buffer) >= self.batch_size:
+            return batch.future
+        return None
+
     def keep_page(self, page: RawPage) -> None:
+        if self.closed:  # a download still in flight at a forced stop: its page is not kept
+            self._count("jpnews/store/raw_pages_lost")
+            return
         self.pages.append(page)
         self.pages_bytes += len(page.body)
         if len(self.pages) >= self.batch_size or self._over_budget():
             self.flush()
+
+    def _arrived_late(self, article: Article) -> None:
+        """An article that reaches the store once it is closing (a forced stop lets the
+        downloads in flight finish): close_buffers writes it, or spills it once it is done."""
+        with self.lock:
+            if not self.sealed:
+                self.late.append(article)
+                return
+        self._spill([article], why="arrived after the store closed")
 
     def _over_budget(self) -> bool:
         return self.buffer_bytes + self.pages_bytes > self.max_buffer_bytes
@@ -220,6 +295,10 @@ class StorePipeline:
         else:
             self.buffer.extend(articles)
         self.buffer_bytes += sum(map(article_size, articles))
+        if len(self.buffer) > self.peak_buffered:  # what memory the store needed, for operators
+            self.peak_buffered = len(self.buffer)
+            with self.lock:
+                self.stats.set_value("jpnews/store/peak_buffered", self.peak_buffered)
 
     def _take(self, count: int) -> list[Article]:
         """The oldest `count` articles, out of the buffer."""
@@ -245,51 +324,113 @@ class StorePipeline:
         self.settled.append(url)  # its page is written already: corrected with the next batch
 
     def flush(self, *, final: bool = False) -> None:
-        """Write what is buffered; on failure keep it and try again after a back-off.
+        """Hand what is buffered to the writer thread; the final flush writes it itself.
 
-        While the database is down the crawl goes on: a batch goes to the writer thread once
-        per back-off period (the next flush collects it, back into the buffer if it failed), and
-        the buffer beyond JPNEWS_STORE_MAX_BUFFER (or its bytes) goes to the spill file. The
-        final flush, in close_buffers' thread, writes what is left, with retries.
+        A flush never waits on the database: while the writer is busy (a big batch, a database
+        gone silent) the crawl goes on and the buffer keeps what comes (process_item makes the
+        crawl wait for the writer while the database is healthy). A failed write comes back to
+        the buffer's front when the next flush collects it, and the store backs off; while the
+        database is down the buffer beyond JPNEWS_STORE_MAX_BUFFER (or its bytes) goes to the
+        spill file. The final flush, in close_buffers' thread, writes what is left, with
+        retries.
         """
+        if final:
+            self._final_flush()
+            return
+        if self.closed:  # close_buffers' thread owns the buffers now
+            return
+        if self.in_flight is not None and not self.in_flight.done():
+            if self.backoff:
+                self._bound_buffer()
+            return
         self._finish_in_flight()
-        if not final and time.monotonic() < self.retry_at:
+        if time.monotonic() < self.retry_at:
             self._bound_buffer()
             return
-        if self.pages and not self._write_pages(final) and not final:
-            self._back_off()
+        if not (self.pages or self.buffer or self.settled):
             return
-        if not final:
-            if self.buffer:
-                batch = self._take(self.batch_size)
-                self.in_flight = (batch, self.writer.submit(self._store, batch))
-            return
+        # the whole buffer: the articles that waited for the writer are all in the next write
+        batch = _Batch(self._take_pages(), self._take(len(self.buffer)), self.settled)
+        self.settled = []
+        batch.future = self.writer.submit(self._write_batch, batch)
+        self.in_flight = batch
+
+    def _take_pages(self) -> list[RawPage]:
+        """The oldest pages, a batch's worth at most: after an outage the buffered pages go in
+        several writes, none of them holding most of the memory budget."""
+        count = size = 0
+        limit = self.max_buffer_bytes // 4
+        while count < min(len(self.pages), self.batch_size) and \
+                (count == 0 or size + len(self.pages[count].body) <= limit):
+            size += len(self.pages[count].body)
+            count += 1
+        taken = self.pages[:count]
+        del self.pages[:count]
+        self.pages_bytes -= size
+        return taken
+
+    def _final_flush(self) -> bool:
+        """Write everything buffered, with retries; False when the database stays away."""
+        self._finish_in_flight()
+        if self.pages:
+            done: list[RawPage] = []
+            try:
+                self._store_pages(self.pages, done)
+            except psycopg.Error as exc:  # an outage: raw pages are not worth a retry
+                lost = len(self.pages) - len(done)
+                self._count("jpnews/store/failed_batches")
+                log.error("could not store %d raw pages: %s", lost, _one_line(exc))
+                self._count("jpnews/store/raw_pages_lost", lost)
+            self._clear_pages()
+        settled, self.settled = self.settled, []
+        self._mark_settled(settled)
         while self.buffer:
             batch = self.buffer[: self.batch_size]
             if not self._write_with_retries(batch, attempts=self.retries + 1):
                 self._back_off()
-                return
+                return False
             self.backoff = 0.0
             self._take(len(batch))
+        return True
+
+    def _write_batch(self, batch: _Batch) -> None:
+        """The writer thread's job: raw pages first, so that a page counts as known to the next
+        incremental crawl only once its article is stored too (crawler/incremental.py)."""
+        done: list[RawPage] = []
+        try:
+            self._store_pages(batch.pages, done)
+        finally:
+            batch.pages_done = len(done)
+        self._mark_settled(batch.settled)
+        for start in range(0, len(batch.articles), self.batch_size):  # a transaction each
+            self._store(batch.articles[start:start + self.batch_size], batch.articles_done)
 
     def _finish_in_flight(self) -> None:
-        """Wait for the batch the writer has; after an outage it goes back to the buffer's
-        front, in order, and the store backs off."""
+        """Collect the writer's batch (waiting for it, in the final flush); after an outage
+        what it had not done goes back to the buffers' front, in order, and the store backs
+        off."""
         if self.in_flight is None:
             return
-        batch, future = self.in_flight
-        self.in_flight = None
+        batch, self.in_flight = self.in_flight, None
         try:
-            future.result()
+            batch.future.result()
         except Exception as exc:  # noqa: BLE001 - whatever failed, the batch is not lost
+            pages, articles = batch.pages_left(), batch.articles_left()
+            what = f"{len(pages)} raw pages" if pages else f"{len(articles)} articles"
             if not (isinstance(exc, psycopg.Error) and is_outage(exc)):
-                log.error("could not store %d articles: %s: %s", len(batch),
-                          type(exc).__name__, _one_line(exc))
-                self._spill(batch, why="not stored")
+                log.error("could not store %s: %s: %s", what, type(exc).__name__,
+                          _one_line(exc))
+                self._count("jpnews/store/raw_pages_lost", len(pages))
+                if articles:
+                    self._spill(articles, why="not stored")
                 return
             self._count("jpnews/store/failed_batches")
-            log.error("could not store %d articles: %s", len(batch), _one_line(exc))
-            self._hold(batch, first=True)
+            log.error("could not store %s: %s", what, _one_line(exc))
+            self.pages[:0] = pages
+            self.pages_bytes += sum(len(page.body) for page in pages)
+            if pages:  # the write stopped before marking them
+                self.settled[:0] = batch.settled
+            self._hold(articles, first=True)
             self._back_off()
             return
         self.backoff = 0.0
@@ -303,52 +444,58 @@ class StorePipeline:
         with self.lock:
             self.stats.inc_value(key, value)
 
-    def _write_pages(self, final: bool) -> bool:
-        """Store the buffered raw pages; False while the database is unreachable.
-
-        Raw pages are a copy of the web and can be fetched again: under pressure (an outage at
-        the end of a crawl, a full buffer) they are dropped and counted, never an article.
-        """
+    def _store_pages(self, pages: list[RawPage], done: list[RawPage]) -> None:
+        """Store raw pages, adding to `done` those dealt with; raises when the database is
+        unreachable (an outage), sets aside a page the database refuses so that it costs no
+        other."""
+        if not pages:
+            return
         assert self.store is not None
         started, cpu_started = time.perf_counter(), time.thread_time()
-        refused = 0
         try:
-            refused = self.store.write_pages(self.pages, self.run_id)
+            refused = self.store.write_pages(pages, self.run_id)
+            done.extend(pages)
         except psycopg.Error as exc:
             if is_outage(exc):
-                self.stats.inc_value("jpnews/store/failed_batches")
-                log.error("could not store %d raw pages: %s", len(self.pages), _one_line(exc))
-                if final or len(self.pages) > self.max_buffer:
-                    self.stats.inc_value("jpnews/store/raw_pages_lost", len(self.pages))
-                    self._clear_pages()
-                return False
-            for page in self.pages:  # one page the database refuses must not cost the others
+                raise
+            refused = 0
+            for page in pages:
                 try:
                     refused += self.store.write_pages([page], self.run_id)
                 except psycopg.Error as error:
-                    self.stats.inc_value("jpnews/store/raw_pages_lost")
+                    if is_outage(error):
+                        raise
+                    self._count("jpnews/store/raw_pages_lost")
                     log.error("raw page of %s not stored: %s", page.url, _one_line(error))
-        if self.settled:
-            try:
-                self.store.mark_no_article(self.settled)
-                self.settled = []
-            except psycopg.Error as exc:  # a later batch tries again
-                log.debug("could not mark pages without article: %s", exc)
-        self.stats.inc_value("jpnews/store/raw_pages", len(self.pages) - refused)
-        if refused:  # taken down by `jpnews forget`: fetched, but not kept
-            self.stats.inc_value("jpnews/store/raw_pages_forgotten", refused)
-        self.stats.inc_value("jpnews/wall_ms/store_pages", (time.perf_counter() - started) * 1000)
-        self.stats.inc_value("jpnews/cpu_ms/store_pages",
-                             (time.thread_time() - cpu_started) * 1000)
-        self._clear_pages()
-        return True
+                done.append(page)
+        with self.lock:
+            self.stats.inc_value("jpnews/store/raw_pages", len(pages) - refused)
+            if refused:  # taken down by `jpnews forget`: fetched, but not kept
+                self.stats.inc_value("jpnews/store/raw_pages_forgotten", refused)
+            self.stats.inc_value("jpnews/wall_ms/store_pages",
+                                 (time.perf_counter() - started) * 1000)
+            self.stats.inc_value("jpnews/cpu_ms/store_pages",
+                                 (time.thread_time() - cpu_started) * 1000)
+
+    def _mark_settled(self, urls: list[str]) -> None:
+        """Pages written as having given an article that a pipeline then dropped."""
+        if not urls:
+            return
+        assert self.store is not None
+        try:
+            self.store.mark_no_article(urls)
+        except psycopg.Error as exc:  # a later batch tries again
+            log.debug("could not mark pages without article: %s", exc)
+            self.settled.extend(urls)
 
     def _bound_buffer(self) -> None:
-        """Hold what an outage leaves in memory within JPNEWS_STORE_MAX_BUFFER articles and
-        JPNEWS_STORE_MAX_BUFFER_BYTES: the oldest raw pages are dropped first, then the oldest
-        articles spilled."""
-        excess = self.buffer_bytes + self.pages_bytes - self.max_buffer_bytes
-        dropped = freed = 0
+        """Hold what an outage leaves in memory within JPNEWS_STORE_MAX_BUFFER articles (and as
+        many raw pages) and JPNEWS_STORE_MAX_BUFFER_BYTES, the writer's batch included: the
+        oldest raw pages are dropped first, then the oldest articles spilled."""
+        held = self.in_flight.size if self.in_flight is not None else 0
+        excess = self.buffer_bytes + self.pages_bytes + held - self.max_buffer_bytes
+        dropped = max(len(self.pages) - self.max_buffer, 0)
+        freed = sum(len(page.body) for page in self.pages[:dropped])
         while dropped < len(self.pages) and freed < excess:
             freed += len(self.pages[dropped].body)
             dropped += 1
@@ -368,24 +515,31 @@ class StorePipeline:
             self._spill(self._take(spilled))
 
     def _write_with_retries(self, batch: list[Article], attempts: int) -> bool:
-        """Store one batch; False when the database stays unreachable for every attempt."""
+        """Store one batch; False when the database stays unreachable for every attempt. An
+        attempt that failed part way is followed by one of what it left."""
+        done: list[Article] = []
         for attempt in range(1, attempts + 1):
+            ids = {id(article) for article in done}
+            left = [article for article in batch if id(article) not in ids]
             try:
-                self._store(batch)
+                self._store(left, done)
                 return True
             except psycopg.Error as exc:
                 if not is_outage(exc):
                     raise
                 self._count("jpnews/store/failed_batches")
-                log.error("could not store %d articles (attempt %d of %d): %s", len(batch),
+                log.error("could not store %d articles (attempt %d of %d): %s", len(left),
                           attempt, attempts, _one_line(exc))
                 if attempt < attempts:
                     time.sleep(min(2 ** (attempt - 1), 10))
         return False
 
-    def _store(self, batch: list[Article]) -> None:
-        """Write a batch; a row the database refuses is set aside alone, by halving the batch,
-        so that one bad article never holds back the others."""
+    def _store(self, batch: list[Article], done: list[Article]) -> None:
+        """Write a batch, adding to `done` what is dealt with; a row the database refuses is
+        set aside alone, by halving the batch, so that one bad article never holds back the
+        others."""
+        if not batch:
+            return
         assert self.store is not None
         started, cpu_started = time.perf_counter(), time.thread_time()
         try:
@@ -395,11 +549,13 @@ class StorePipeline:
                 raise
             if len(batch) == 1:
                 self._set_aside(batch[0], exc)
+                done.append(batch[0])
                 return
             middle = len(batch) // 2
-            self._store(batch[:middle])
-            self._store(batch[middle:])
+            self._store(batch[:middle], done)
+            self._store(batch[middle:], done)
             return
+        done.extend(batch)
         with self.lock:
             self.stats.inc_value("jpnews/wall_ms/store", (time.perf_counter() - started) * 1000)
             self.stats.inc_value("jpnews/cpu_ms/store",
@@ -431,33 +587,50 @@ class StorePipeline:
 
     async def close_spider(self, spider: Spider | None = None) -> None:
         """Scrapy awaits this before it sends spider_closed."""
-        if (closing := self._close_off_the_reactor()) is not None:
-            await maybe_deferred_to_future(closing)
+        await maybe_deferred_to_future(self._close_off_the_reactor())
 
-    def _close_off_the_reactor(self) -> defer.Deferred[None] | None:
+    def _close_off_the_reactor(self) -> defer.Deferred[None]:
         """Store what is left off the reactor's thread (the final flush sleeps between its
-        retries); None when that has been done already."""
-        if self.closed:
-            return None
-        self.closed = True
-        if self.timer is not None and self.timer.running:
-            self.timer.stop()
-        return threads.deferToThread(self.close_buffers)
+        retries), once: a second caller (a forced stop during the close) gets a Deferred of the
+        same close."""
+        if self.closing is None:
+            self.closed = True
+            if self.timer is not None and self.timer.running:
+                self.timer.stop()
+            self.closing = threads.deferToThread(self.close_buffers)
+        done: defer.Deferred[None] = defer.Deferred()
+        self.closing.addBoth(lambda result: (done.callback(None), result)[1])
+        return done
 
     def close_buffers(self) -> None:
-        """Write what is buffered, with retries; spill the articles the database would not
-        take. Blocking: close_spider runs it in a thread."""
+        """Write what is buffered, with retries, then what arrived meanwhile; spill the
+        articles the database would not take. Blocking: close_spider runs it in a thread."""
+        self.closed = True
         try:
-            self.flush(final=True)
+            self.flush_all()
         finally:
             self.writer.shutdown(wait=True)
             if self.in_flight is not None:  # flush failed before it could collect it
-                batch, future = self.in_flight
-                self.in_flight = None
-                if future.exception() is not None:
-                    self._hold(batch, first=True)
+                batch, self.in_flight = self.in_flight, None
+                if batch.future.exception() is not None:
+                    self._hold(batch.articles_left(), first=True)
+            with self.lock:
+                self.sealed = True
+                late, self.late = self.late, []
+            self._hold(late)
             if self.buffer:
                 self._spill(self._take(len(self.buffer)))
+
+    def flush_all(self) -> bool:
+        """The final flush, repeated for the articles that arrived while it ran."""
+        while self._final_flush():
+            with self.lock:
+                late, self.late = self.late, []
+                if not late:
+                    self.sealed = True
+                    return True
+            self._hold(late)
+        return False
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the run once Scrapy has its final numbers, then let the next run in."""
@@ -475,7 +648,7 @@ class StorePipeline:
         trigger returns."""
         self.shutdown_trigger = None
         log.warning("stopped before the crawl closed: storing what is buffered")
-        closing = self._close_off_the_reactor() or defer.succeed(None)
+        closing = self._close_off_the_reactor()
 
         def finish(result: Any) -> Any:
             self._finish(self.crawler.spider, INTERRUPTED)

@@ -145,3 +145,36 @@ def test_a_huge_line_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
         ("huge.jsonl.gz:1", None), ("huge.jsonl.gz:2", invented(1)), ("huge.jsonl.gz:3", None)]
     assert all((e.error or "").startswith("line too long: over 1048576 bytes")
                for e in (found[0], found[2]))
+
+
+def test_a_line_nested_too_deep_is_refused_alone(db: str, tmp_path: Path) -> None:
+    """json.loads gives up on deep nesting with RecursionError, not ValueError: still one
+    refused line, and the lines after it are read."""
+    deep = b'{"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    dump = write_bytes(tmp_path / "deep.jsonl",
+                       [json.dumps(invented(0)).encode(), deep, json.dumps(invented(1)).encode()])
+    done = run_jpnews("import", str(dump), "--database-url", db)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert "  rejected deep.jsonl:2: not JSON: nested too deeply" in done.stdout, done.stdout
+    assert_one_error_line(done, "1 records rejected")
+    assert stored(db) == 2
+
+
+def test_an_import_faster_than_the_database_waits_for_it(db: str, tmp_path: Path) -> None:
+    """Records are read faster than the store writes them: the reading waits for the writer
+    (crawler/pacing.py, StorePipeline.accept) instead of filling the outage buffer, which a
+    healthy database must never see spilled."""
+    dump = write_bytes(tmp_path / "many.jsonl",
+                       [json.dumps(invented(n)).encode() for n in range(1000)])
+    done = run_jpnews("import", str(dump), "--database-url", db,
+                      env={"JPNEWS_STORE_MAX_BUFFER": "10", "JPNEWS_STORE_BATCH_SIZE": "5",
+                           "JPNEWS_DATA_DIR": str(tmp_path / "data")})
+    assert done.returncode == 0, done.stderr[-3000:]
+    records, counts = summary(done.stdout)
+    assert records == 1000 and counts["new"] == 1000, done.stdout
+    assert "saved to" not in done.stderr and not (tmp_path / "data" / "spill").exists()
+    assert stored(db) == 1000
+    with psycopg.connect(db) as conn:
+        stats = conn.execute("SELECT stats FROM crawl_runs WHERE spider = 'import'").fetchone()[0]
+    # a batch, and the items Scrapy processes at once (CONCURRENT_ITEMS, 100), at most
+    assert stats["jpnews/store/peak_buffered"] <= 5 + 100, stats

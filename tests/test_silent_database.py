@@ -15,6 +15,8 @@ import re
 import subprocess
 import sys
 import threading
+import time
+from urllib.parse import urlsplit
 
 import psycopg
 from conftest import ROOT, SAMPLE_NOW
@@ -22,7 +24,7 @@ from relay import relay_to
 
 from crawler.demo.articles import SAMPLE_ARTICLES
 from crawler.demo.server import SiteServer
-from crawler.demo.site import build_sample_site
+from crawler.demo.site import article_path, build_sample_site
 from crawler.storage.stories import DEDUP_LOCK
 
 STORABLE = [a for a in SAMPLE_ARTICLES if a.kind != "not-article"]
@@ -66,3 +68,42 @@ def test_a_write_stalled_holding_the_story_lock_is_abandoned_and_stored_again(db
     assert stored == len(STORABLE)
     assert run[0] == "finished"
     assert run[1]["jpnews/store/failed_batches"] == 1
+
+
+def test_a_raw_page_write_gone_silent_never_stops_the_crawl_fetching(db: str) -> None:
+    """Raw pages are written by the store's writer thread: while their write waits on a silent
+    database the reactor goes on fetching (a write on the reactor's thread would freeze the
+    whole crawl for the reply timeout), and the pages are stored once the write is abandoned."""
+    with relay_to(db) as relay, SiteServer(build_sample_site(SAMPLE_NOW)) as server:
+        relay.stall_on(b"staging_pages")  # the first raw-page write, at the fourth page
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", "japantoday", "--database-url",
+             relay.url(db), "--base-url", f"japantoday={server.base_url}",
+             "-s", "DOWNLOAD_DELAY=0.15", "-s", "AUTOTHROTTLE_ENABLED=0"],
+            cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, **SILENT, "JPNEWS_DB_REPLY_TIMEOUT": "8"})
+        errors: list[str] = []
+        reader = threading.Thread(target=lambda: errors.append(crawl.communicate()[1]))
+        reader.start()
+        try:
+            assert relay.stalled.wait(120), "the crawl never wrote a raw page"
+            time.sleep(0.5)  # requests already under way when the write stalled are answered
+            before = server.requests
+            time.sleep(3)  # the write stays stalled for 8 s
+            during = server.requests - before
+            crawl.wait(timeout=120)
+        finally:
+            crawl.kill()
+            reader.join()
+        answered = {urlsplit(path).path for path, status in server.log if status == 200}
+    err = errors[0]
+    assert during > 0, "no page was fetched while a raw-page write was stalled"
+    assert crawl.returncode == 0, err[-3000:]
+    assert re.search(r"ERROR: could not store \d+ raw pages: no reply from Postgres in 8 s",
+                     err), err[-3000:]
+    with psycopg.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        pages = {urlsplit(row[0]).path for row in conn.execute("SELECT url FROM raw_pages")}
+    assert stored == len(STORABLE)
+    articles = {article_path(a) for a in SAMPLE_ARTICLES}  # raw pages are kept of these only
+    assert pages == answered & articles, (sorted(pages ^ answered & articles), err[-3000:])

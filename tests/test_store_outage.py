@@ -58,6 +58,12 @@ def _pipeline(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     return pipeline
 
 
+def _written(pipeline: StorePipeline) -> None:
+    """Until the writer thread is done with its batch, which the next flush then collects."""
+    if pipeline.in_flight is not None:
+        pipeline.in_flight.future.exception(timeout=60)
+
+
 def _count(db: str) -> int:
     with psycopg.connect(db) as conn:
         return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -70,12 +76,14 @@ def test_outage_keeps_batches_and_stores_them_when_back(
     pipeline = _pipeline(url, tmp_path, monkeypatch)
     articles = _articles(12)
     for article in articles[:5]:
-        pipeline.process_item(article)  # a full batch goes to the writer thread
-    pipeline.flush()  # waits for the batch in flight
+        pipeline.accept(article)  # a full batch goes to the writer thread
+    _written(pipeline)
+    pipeline.flush()  # collects the batch in flight
     assert _count(db) == 5
     proxy.cut()
     for article in articles[5:]:
-        pipeline.process_item(article)
+        pipeline.accept(article)
+    _written(pipeline)
     pipeline.flush()  # the batch in flight failed: back in the buffer, in order
     assert _count(db) == 5 and len(pipeline.buffer) == 7
     assert [a.canonical_url for a in pipeline.buffer] == [a.canonical_url for a in articles[5:]]
@@ -93,12 +101,12 @@ def test_database_still_down_at_close_spills_everything_unstored(
     pipeline = _pipeline(url, tmp_path, monkeypatch)
     articles = _articles(8)
     for article in articles[:5]:
-        pipeline.process_item(article)
-    pipeline.flush()  # the first batch has landed
+        pipeline.accept(article)
+    _written(pipeline)  # the first batch has landed
     proxy.cut()
     changed = dataclasses.replace(articles[0], body="A changed body. " * 20, content_hash="new")
     for article in [*articles[5:], changed]:
-        pipeline.process_item(article)
+        pipeline.accept(article)
     pipeline.close_buffers()
     assert _count(db) == 5  # no batch half-written
     assert pipeline.spill_path is not None
@@ -116,7 +124,7 @@ def test_a_row_the_database_refuses_is_set_aside_alone(
     huge_url = "https://japantoday.com/category/national/" + os.urandom(4000).hex()
     articles[7] = dataclasses.replace(articles[7], url=huge_url, canonical_url=huge_url)
     for article in articles:
-        pipeline.process_item(article)
+        pipeline.accept(article)
     pipeline.close_buffers()
     assert _count(db) == 11
     assert pipeline.stats.get_value("jpnews/store/refused_rows") == 1
@@ -135,7 +143,7 @@ def test_a_batch_that_fails_unexpectedly_is_spilled_not_lost(
     monkeypatch.setattr(pipeline.store, "write", broken)
     articles = _articles(5)
     for article in articles:
-        pipeline.process_item(article)  # the batch goes to the writer thread, which fails
+        pipeline.accept(article)  # the batch goes to the writer thread, which fails
     pipeline.close_buffers()
     assert pipeline.spill_path is not None
     spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
@@ -155,7 +163,9 @@ def test_raw_pages_wait_out_an_outage_and_are_stored_when_back(
                      headers={}, fetched_at=now) for i in range(5)]
     proxy.cut()
     for page in pages:
-        pipeline.keep_page(page)  # the fifth fills a batch: written now, and refused
+        pipeline.keep_page(page)  # the fifth fills a batch, handed to the writer: refused
+    _written(pipeline)
+    pipeline.flush()  # collects the failed write: its pages are back, in order
     assert [p.url for p in pipeline.pages] == [p.url for p in pages]
     assert not pipeline.stats.get_value("jpnews/store/raw_pages_lost")
     proxy.restore()
@@ -192,12 +202,13 @@ def test_an_outage_holds_no_more_than_the_byte_budget(
 
     for page in pages:
         pipeline.keep_page(page)
+        _written(pipeline)
         assert held() <= budget
     lost = pipeline.stats.get_value("jpnews/store/raw_pages_lost")
     assert 0 < lost < len(pages) and pipeline.spill_path is None
     assert [p.url for p in pipeline.pages] == [p.url for p in pages[lost:]]
     for article in articles:
-        pipeline.process_item(article)
+        pipeline.accept(article)
         assert held() <= budget
     assert pipeline.pages == [] and \
         pipeline.stats.get_value("jpnews/store/raw_pages_lost") == len(pages)
@@ -269,8 +280,8 @@ def test_a_deadlocked_batch_is_retried_not_refused(
     pipeline = _pipeline(db, tmp_path, monkeypatch, JPNEWS_STORE_BATCH_SIZE=1)
     identify = DedupPipeline(pipeline.stats).process_item  # texts with a story to match
     article = identify(_articles(1)[0])
-    pipeline.process_item(article)
-    pipeline.flush()
+    pipeline.accept(article)
+    _written(pipeline)
     assert _count(db) == 1
     changed = identify(dataclasses.replace(article, body="A changed body. " * 20,
                                            content_hash="new"))
@@ -278,7 +289,7 @@ def test_a_deadlocked_batch_is_retried_not_refused(
         other.execute("SET deadlock_timeout = '60s'")  # the store's backend detects it
         other.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
         # the store updates the article's row, then waits for the story-matching lock ...
-        pipeline.process_item(changed)
+        pipeline.accept(changed)
         _waits_for_lock(db, other.info.backend_pid)
         # ... which this transaction holds while it waits for that row: a deadlock
         other.execute("SELECT 1 FROM articles WHERE canonical_url = %s FOR UPDATE",
@@ -307,8 +318,9 @@ def test_a_held_story_lock_bounds_the_wait_and_the_batch_is_kept(
     with psycopg.connect(db) as other:
         other.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
         for article in articles:
-            pipeline.process_item(article)  # a full batch goes to the writer thread
-        pipeline.flush()  # which gave up waiting: the batch is back in the buffer
+            pipeline.accept(article)  # a full batch goes to the writer thread
+        _written(pipeline)
+        pipeline.flush()  # the writer gave up waiting: the batch is back in the buffer
         assert _count(db) == 0
         assert [a.canonical_url for a in pipeline.buffer] == [a.canonical_url for a in articles]
     pipeline.retry_at = 0.0  # the back-off has passed
@@ -316,3 +328,20 @@ def test_a_held_story_lock_bounds_the_wait_and_the_batch_is_kept(
     assert _count(db) == 5
     assert not pipeline.stats.get_value("jpnews/store/refused_rows")
     assert pipeline.spill_path is None
+
+
+def test_an_article_reaching_a_closing_store_is_stored_or_spilled_never_lost(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forced stop lets the downloads in flight finish while close_buffers runs in its
+    thread: what they bring is stored by the close, or spilled once the close is done."""
+    pipeline = _pipeline(db, tmp_path, monkeypatch)
+    first, late, later = _articles(3)
+    pipeline.accept(first)
+    pipeline.closed = True  # as _close_off_the_reactor sets it before close_buffers starts
+    assert pipeline.accept(late) is None and late not in pipeline.buffer
+    pipeline.close_buffers()
+    assert _count(db) == 2
+    pipeline.accept(later)  # the close is over: nothing can store it any more
+    assert pipeline.spill_path is not None
+    spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
+    assert [a["canonical_url"] for a in spilled] == [later.canonical_url]

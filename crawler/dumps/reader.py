@@ -127,7 +127,7 @@ def _check_first_lines(path: Path, max_line: int) -> None:
                 continue
             try:
                 record = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 record = None
             if not isinstance(record, dict):
                 raise DumpError(f"cannot read {path}: not JSON lines nor Parquet "
@@ -199,6 +199,9 @@ def _json_entry(path: Path, number: int, line: bytes) -> Iterator[Entry]:
         record = json.loads(text)
     except ValueError as exc:
         yield Entry(origin, None, f"not JSON: {_first_line(exc)}")
+        return
+    except RecursionError:  # a hostile line of arrays in arrays, thousands deep
+        yield Entry(origin, None, "not JSON: nested too deeply")
         return
     if isinstance(record, dict):
         yield Entry(origin, record)

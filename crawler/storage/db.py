@@ -64,7 +64,11 @@ class DbTimeouts:
             value = get(name) if get is not None else None
             value = os.environ.get(name) if value is None else value
             if value is not None:
-                values[field.name] = float(value)  # type: ignore[arg-type]
+                try:
+                    values[field.name] = float(value)  # type: ignore[arg-type]
+                except (TypeError, ValueError):
+                    raise DatabaseUnavailable(f"{name} must be a number of seconds, not "
+                                              f"{value!r}") from None
         return cls(**values)
 
     def connect_kwargs(self, *, server_side: bool = True) -> dict[str, object]:
@@ -132,8 +136,14 @@ class WatchedPool(ConnectionPool):
 
     @contextmanager
     def connection(self, timeout: float | None = None) -> Iterator[psycopg.Connection]:
-        with super().connection(timeout) as conn, abandon_after(conn, self.reply_timeout):
-            yield conn
+        # as ConnectionPool.connection, with the commit (or rollback) at the end of the block
+        # watched too: a write whose COMMIT goes unanswered is abandoned like any other
+        conn = self.getconn(timeout)
+        try:
+            with abandon_after(conn, self.reply_timeout), conn:
+                yield conn
+        finally:
+            self.putconn(conn)
 
 
 def database_url(explicit: str | None = None) -> str:
