@@ -81,6 +81,8 @@ def is_outage(exc: psycopg.Error) -> bool:
     if isinstance(exc, (psycopg.InterfaceError, PoolTimeout)):
         return True
     state = exc.sqlstate
+    if state == "25P03":  # the server ended a session left idle in its transaction (stalled)
+        return True
     return isinstance(exc, psycopg.OperationalError) and (
         state is None or state in TRANSIENT or state.startswith(("08", "57P", "53")))
 

@@ -26,7 +26,7 @@ from crawler.demo.site import build_sample_site
 from crawler.items import Article, RawPage
 from crawler.storage.stories import DEDUP_LOCK
 from pipelines.dedup import DedupPipeline
-from pipelines.store import StorePipeline, article_size
+from pipelines.store import StorePipeline, article_size, is_outage
 
 
 @pytest.fixture
@@ -345,3 +345,15 @@ def test_an_article_reaching_a_closing_store_is_stored_or_spilled_never_lost(
     assert pipeline.spill_path is not None
     spilled = [json.loads(line) for line in pipeline.spill_path.read_text().splitlines()]
     assert [a["canonical_url"] for a in spilled] == [later.canonical_url]
+
+
+def test_a_session_the_server_ended_for_idling_is_an_outage_not_a_refused_row(db: str) -> None:
+    """idle_in_transaction_session_timeout ends a stalled writer's session with 25P03, an
+    InternalError: its batch is kept and retried whole, not halved into refused rows."""
+    with psycopg.connect(db, options="-c idle_in_transaction_session_timeout=200") as conn:
+        conn.execute("SELECT 1")  # a transaction begins, and then the client stalls
+        time.sleep(0.6)
+        with pytest.raises(psycopg.Error) as ended:
+            conn.execute("SELECT 2")
+    assert ended.value.sqlstate == "25P03"
+    assert is_outage(ended.value)
