@@ -25,6 +25,7 @@ from relay import relay_to
 from crawler.demo.articles import SAMPLE_ARTICLES
 from crawler.demo.server import SiteServer
 from crawler.demo.site import article_path, build_sample_site
+from crawler.storage.db import DbTimeouts, open_pool
 from crawler.storage.stories import DEDUP_LOCK
 
 STORABLE = [a for a in SAMPLE_ARTICLES if a.kind != "not-article"]
@@ -107,3 +108,17 @@ def test_a_raw_page_write_gone_silent_never_stops_the_crawl_fetching(db: str) ->
     assert stored == len(STORABLE)
     articles = {article_path(a) for a in SAMPLE_ARTICLES}  # raw pages are kept of these only
     assert pages == answered & articles, (sorted(pages ^ answered & articles), err[-3000:])
+
+
+def test_the_timeouts_keep_the_options_of_the_database_url(db: str) -> None:
+    """The crawl's sessions get their timeouts through libpq's `options`, which replaces the
+    URL's own: a search_path given there must still hold, or a crawl writes elsewhere."""
+    sep = "&" if "?" in db else "?"
+    url = f"{db}{sep}options=-c%20search_path%3Delsewhere%2Cpublic"
+    pool = open_pool(url, timeout=5, timeouts=DbTimeouts(statement_timeout=7))
+    try:
+        with pool.connection() as conn:
+            assert conn.execute("SHOW search_path").fetchone()[0] == "elsewhere,public"
+            assert conn.execute("SHOW statement_timeout").fetchone()[0] == "7s"
+    finally:
+        pool.close()

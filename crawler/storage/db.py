@@ -24,6 +24,7 @@ from importlib import resources
 from urllib.parse import parse_qs, quote, urlsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 MIGRATION_LOCK = 7_301_905  # arbitrary, constant: the advisory lock key of migrations
@@ -71,17 +72,22 @@ class DbTimeouts:
                                               f"{value!r}") from None
         return cls(**values)
 
-    def connect_kwargs(self, *, server_side: bool = True) -> dict[str, object]:
-        """libpq parameters; the server-side ones go in `options`, set for the session.
-        Without them (`server_side=False`) only a dead peer is noticed: for a command's own
-        session, whose query or streamed cursor may rightly take longer than a crawl's write."""
+    def connect_kwargs(self, *, server_side: bool = True, url: str | None = None
+                       ) -> dict[str, object]:
+        """libpq parameters; the server-side ones go in `options`, set for the session, after
+        the `options` of `url` if it has any (a keyword argument replaces the URL's value, and
+        a search_path set there must not be lost). Without them (`server_side=False`) only a
+        dead peer is noticed: for a command's own session, whose query or streamed cursor may
+        rightly take longer than a crawl's write."""
         def ms(seconds: float) -> int:
             return int(seconds * 1000)
 
         network = self.network_timeout
         kwargs: dict[str, object] = {}
         if server_side:
+            given = conninfo_to_dict(url).get("options") if url else None
             kwargs["options"] = " ".join([
+                *([str(given)] if given else []),
                 f"-c statement_timeout={ms(self.statement_timeout)}",
                 f"-c lock_timeout={ms(self.lock_timeout)}",
                 f"-c idle_in_transaction_session_timeout={ms(self.idle_in_transaction_timeout)}"])
@@ -234,7 +240,7 @@ def open_pool(url: str, *, min_size: int = 1, max_size: int = 4, timeout: float 
               timeouts: DbTimeouts | None = None) -> WatchedPool:
     """A pool whose `connection()` gives up after `timeout` seconds rather than hang a crawl."""
     timeouts = timeouts or DbTimeouts.from_settings()
-    kwargs = timeouts.connect_kwargs()
+    kwargs = timeouts.connect_kwargs(url=url)
     kwargs["connect_timeout"] = max(1, int(timeout))
     pool = WatchedPool(url, min_size=min_size, max_size=max_size, open=False,
                        kwargs=kwargs, timeout=timeout)

@@ -52,7 +52,7 @@ class OutletLock:
                  timeouts: DbTimeouts | None = None) -> None:
         self.outlet = outlet
         self.key = (LOCK_CLASS, _outlet_key(outlet))
-        kwargs = (timeouts or DbTimeouts.from_settings()).connect_kwargs()
+        kwargs = (timeouts or DbTimeouts.from_settings()).connect_kwargs(url=database_url)
         self.conn: psycopg.Connection | None = psycopg.connect(database_url, autocommit=True,
                                                                **kwargs)
 
