@@ -53,12 +53,19 @@ def test_backfill_stores_the_outlet_pages_and_counts_every_other_record(
     broken = cut(write_warc(tmp_path / "broken.warc", [
         *site_records(site, CAPTURED, pages[10:12])]), 3000)
 
-    out = backfill(str(whole), str(broken), "--database-url", db)
-    records = 1 + len(pages) - 1 + 1 + 2 + 5 + 2
-    assert f"backfill: 2 files, {records} records: {len(pages)} pages read, 10 skipped" \
+    # and a gzipped one broken off 40 bytes into its last record's gzip member
+    one = write_warc(tmp_path / "one.warc.gz", site_records(site, CAPTURED, pages[:1]))
+    gzipped = write_warc(tmp_path / "gzipped.warc.gz", site_records(site, CAPTURED, pages[:2]))
+    cut(gzipped, gzipped.stat().st_size - one.stat().st_size - 40)
+
+    files = (str(whole), str(broken), str(gzipped))
+    out = backfill(*files, "--database-url", db)
+    records = 1 + len(pages) - 1 + 1 + 2 + 5 + 2 + 2
+    assert f"backfill: 3 files, {records} records: {len(pages) + 1} pages read, 11 skipped" \
         in out, out
-    assert skipped(out) == {"not_html": 3, "truncated": 2, "revisit": 1, "not_response": 1,
+    assert skipped(out) == {"not_html": 3, "truncated": 3, "revisit": 1, "not_response": 1,
                             "http_status": 1, "unknown_host": 1, "not_article_url": 1}
+    # pages[0] twice, in one batch of the store: its last copy is the one merged
     assert f"articles: {len(STORABLE)} new, 0 updated, 0 refreshed, 0 unchanged" in out
     assert "dropped: not_article 1" in out
     with psycopg.connect(db) as conn:
@@ -74,7 +81,7 @@ def test_backfill_stores_the_outlet_pages_and_counts_every_other_record(
                             (ORIGIN + "/category/%",)).fetchone()[0] == 0
         versions = conn.execute("SELECT count(*) FROM article_versions").fetchone()[0]
 
-    again = backfill(str(whole), str(broken), "--database-url", db)  # idempotent
+    again = backfill(*files, "--database-url", db)  # idempotent
     assert f"articles: 0 new, 0 updated, 0 refreshed, {len(STORABLE)} unchanged" in again
     with psycopg.connect(db) as conn:
         assert conn.execute("SELECT (SELECT count(*) FROM articles), "
@@ -106,8 +113,13 @@ def test_an_older_capture_never_replaces_a_newer_one(db: str, tmp_path: Path) ->
                                                   *site_records(first, older, [path])])
     backfill(str(both), "--database-url", db)
     assert _edited(db) == kept
+    empty = "TRUNCATE articles, article_versions RESTART IDENTITY CASCADE"
     with psycopg.connect(db) as conn:
-        conn.execute("TRUNCATE articles, article_versions RESTART IDENTITY CASCADE")
+        conn.execute(empty)
+    backfill(str(both), "--database-url", db)  # and so it does with nothing stored before
+    assert _edited(db)[:2] == kept[:2]
+    with psycopg.connect(db) as conn:
+        conn.execute(empty)
     # read in their order, the newer copy is a new version of the older one
     backfill(str(old_file), "--database-url", db)
     backfill(str(new_file), "--database-url", db)
