@@ -1,4 +1,5 @@
-"""The `jpnews` command: demo, crawl, extract, search, export, import, feed, forget, sources, db.
+"""The `jpnews` command: demo, crawl, extract, search, export, import, backfill, feed, forget,
+sources, db.
 
 Failures the user can act on are one line on stderr and a non-zero exit, never a traceback.
 """

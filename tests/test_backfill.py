@@ -9,9 +9,9 @@ from pathlib import Path
 import psycopg
 from conftest import SAMPLE_NOW, run_jpnews
 from test_crawl import STORABLE
-from warcs import Record, article_paths, cut, site_records, write_warc
 
 from crawler.demo.site import EDITED_SLUG, ORIGIN, build_sample_site, generate_site
+from crawler.demo.warcs import Record, article_paths, cut, site_records, write_warc
 from crawler.storage.lock import OutletLock
 
 CAPTURED = SAMPLE_NOW + timedelta(hours=1)

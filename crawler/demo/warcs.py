@@ -1,4 +1,4 @@
-"""WARC files written by the tests themselves, with warcio's writer, from sample-site pages.
+"""WARC files of the demo sites, written with warcio's writer: for the tests and the bench.
 
 Records are what an archiving crawler writes: responses (with the page's HTTP headers), a
 revisit, a request, a response it marked WARC-Truncated; `cut` then breaks a file off as a
