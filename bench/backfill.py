@@ -11,6 +11,7 @@ of the Python process to its summary (migrations checked, files read, everything
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -39,6 +40,8 @@ class Run:
     pages: int
     stored: int
     seconds: float
+    load: float
+    """The machine's 1-minute load average as the run started (other sessions share it)."""
 
     @property
     def rate(self) -> float:
@@ -56,6 +59,7 @@ def write_files(folder: Path, articles: int, files: int) -> tuple[list[Path], in
 
 def run(paths: list[Path], processes: int, server: str) -> Run:
     url = database(server, "jpnews_bench_backfill", fresh=True)
+    load = os.getloadavg()[0]
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "backfill", *map(str, paths),
@@ -67,7 +71,7 @@ def run(paths: list[Path], processes: int, server: str) -> Run:
     pages = int(re.search(r"(\d+) pages read", done.stdout).group(1))
     with psycopg.connect(url) as conn:
         stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    return Run(processes, pages, stored, seconds)
+    return Run(processes, pages, stored, seconds, load)
 
 
 def render(articles: int, files: int, size: int, runs: list[Run]) -> str:
@@ -78,10 +82,11 @@ def render(articles: int, files: int, size: int, runs: list[Run]) -> str:
              f"kept, dedup on; measured {day} on this machine (2 cores shared with Postgres "
              "and other sessions).", "",
              "| processes | pages read | articles stored | wall s | pages/s | per process | "
-             "vs 1 process |", "|---:|---:|---:|---:|---:|---:|---:|"]
+             "vs 1 process | load before |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         lines.append(f"| {r.processes} | {r.pages:,} | {r.stored:,} | {r.seconds:.1f} | "
-                     f"{r.rate:.0f} | {r.rate / r.processes:.0f} | {r.rate / one:.2f}× |")
+                     f"{r.rate:.0f} | {r.rate / r.processes:.0f} | {r.rate / one:.2f}× | "
+                     f"{r.load:.1f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -181,8 +181,16 @@ def summary(counts: Counter[str], files: int) -> list[str]:
                         if k.startswith(prefix) and v), key=lambda kv: (-kv[1], kv[0]))
         return ", ".join(f"{name} {n}" for name, n in found) or "none"
 
-    stored = ", ".join(f"{counts.get(f'jpnews/articles/{name}', 0)} {name}" for name in (
-        "new", "updated", "refreshed", "unchanged", "duplicates", "forgotten"))
+    def article(name: str) -> int:
+        return counts.get(f"jpnews/articles/{name}", 0)
+
+    # one partition, as `jpnews import` reports it: a new or updated text that joined another
+    # article's story counts as a duplicate only
+    duplicates, new_duplicates = article("duplicates"), article("new_duplicates")
+    stored = (f"{article('new') - new_duplicates} new, "
+              f"{article('updated') - (duplicates - new_duplicates)} updated, "
+              f"{article('refreshed')} refreshed, {article('unchanged')} unchanged, "
+              f"{duplicates} duplicate (joined a story), {article('forgotten')} forgotten")
     lines = [f"backfill: {files} file{'s' if files != 1 else ''}, {counts.get(RECORDS, 0)} "
              f"records: {counts.get(PAGES, 0)} pages read, "
              f"{sum(v for k, v in counts.items() if k.startswith(SKIPPED))} skipped",

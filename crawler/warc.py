@@ -125,8 +125,8 @@ def _capture(record: object, origin: str, max_size: int) -> Capture | Skipped:
     http = record.http_headers  # type: ignore[attr-defined]
     if http is None or not url or not url.startswith(("http://", "https://")):
         return Skipped("not_http", origin, url)
-    if headers.get_header("WARC-Truncated"):
-        return Skipped("truncated", origin, url)
+    if headers.get_header("WARC-Truncated") or headers.get_header("Content-Length") is None:
+        return Skipped("truncated", origin, url)  # cut by its crawler, or its headers cut
     try:
         body = record.content_stream().read(max_size + 1)  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - a body warcio cannot decode (a bad chunked or gzip)
