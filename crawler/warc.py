@@ -109,8 +109,11 @@ def captures(path: Path, max_size: int) -> Iterator[Capture | Skipped]:
             yield Skipped("truncated", f"{path.name}@{offset}+")
             return
         cut_record = isinstance(last, Skipped) and last.reason == "truncated"
-        if gzipped and records.member_cut and not cut_record:
-            log.warning("%s: its last gzip member breaks off: the rest is lost", path)
+        # warcio ends quietly at a last gzip member cut short, and at a last uncompressed
+        # record whose headers break off (it leaves the bytes unread)
+        unread = not gzipped and path.stat().st_size - records.offset > 4
+        if (gzipped and records.member_cut or unread) and not cut_record:
+            log.warning("%s: breaks off in its last record: the rest is lost", path)
             yield Skipped("truncated", f"{path.name}@end")
 
 
@@ -118,6 +121,8 @@ def _capture(record: object, origin: str, max_size: int) -> Capture | Skipped:
     headers = record.rec_headers  # type: ignore[attr-defined]
     url = headers.get_header("WARC-Target-URI")
     kind = record.rec_type  # type: ignore[attr-defined]
+    if headers.get_header("Content-Length") is None:  # every record has one: its headers cut
+        return Skipped("truncated", origin, url)
     if kind == "revisit":
         return Skipped("revisit", origin, url)
     if kind != "response":
@@ -125,8 +130,8 @@ def _capture(record: object, origin: str, max_size: int) -> Capture | Skipped:
     http = record.http_headers  # type: ignore[attr-defined]
     if http is None or not url or not url.startswith(("http://", "https://")):
         return Skipped("not_http", origin, url)
-    if headers.get_header("WARC-Truncated") or headers.get_header("Content-Length") is None:
-        return Skipped("truncated", origin, url)  # cut by its crawler, or its headers cut
+    if headers.get_header("WARC-Truncated"):
+        return Skipped("truncated", origin, url)  # cut by the archiving crawler
     try:
         body = record.content_stream().read(max_size + 1)  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - a body warcio cannot decode (a bad chunked or gzip)

@@ -57,15 +57,23 @@ def test_backfill_stores_the_outlet_pages_and_counts_every_other_record(
     one = write_warc(tmp_path / "one.warc.gz", site_records(site, CAPTURED, pages[:1]))
     gzipped = write_warc(tmp_path / "gzipped.warc.gz", site_records(site, CAPTURED, pages[:2]))
     cut(gzipped, gzipped.stat().st_size - one.stat().st_size - 40)
+    # and uncompressed ones broken off inside their last record's WARC headers: before its
+    # Content-Length (warcio gives a record without one), and after it (warcio gives none)
+    first = write_warc(tmp_path / "one.warc", site_records(site, CAPTURED, pages[:1]),
+                       gzip=False).stat().st_size
+    plain = [write_warc(tmp_path / f"plain-{kept}.warc",
+                        site_records(site, CAPTURED, pages[:2]), gzip=False) for kept in (150, 300)]
+    for path, kept in zip(plain, (150, 300), strict=True):
+        cut(path, path.stat().st_size - first - kept)
 
-    files = (str(whole), str(broken), str(gzipped))
+    files = (str(whole), str(broken), str(gzipped), *map(str, plain))
     out = backfill(*files, "--database-url", db)
-    records = 1 + len(pages) - 1 + 1 + 2 + 5 + 2 + 2
-    assert f"backfill: 3 files, {records} records: {len(pages) + 1} pages read, 11 skipped" \
+    records = 1 + len(pages) - 1 + 1 + 2 + 5 + 2 + 2 + 2 * 2
+    assert f"backfill: 5 files, {records} records: {len(pages) + 3} pages read, 13 skipped" \
         in out, out
-    assert skipped(out) == {"not_html": 3, "truncated": 3, "revisit": 1, "not_response": 1,
+    assert skipped(out) == {"not_html": 3, "truncated": 5, "revisit": 1, "not_response": 1,
                             "http_status": 1, "unknown_host": 1, "not_article_url": 1}
-    # pages[0] twice, in one batch of the store: its last copy is the one merged
+    # pages[0] four times, in one batch of the store: its last copy is the one merged
     assert f"articles: {len(STORABLE)} new, 0 updated, 0 refreshed, 0 unchanged" in out
     assert "dropped: not_article 1" in out
     with psycopg.connect(db) as conn:
