@@ -28,6 +28,9 @@ def skipped(stdout: str) -> dict[str, int]:
 def backfill(*args: str, env: dict[str, str] | None = None) -> str:
     done = run_jpnews("backfill", *args, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
+    # the progress line (stderr) counts records and pages, not the responses it has none of
+    assert re.search(r"backfill [^:]+: \d+ records, \d+ skipped, \d+ pages, \d+ articles",
+                     done.stderr), done.stderr[-3000:]
     return done.stdout
 
 
