@@ -64,11 +64,11 @@ class Selection:
                     if (public := public_of(capture.url, source, base)) is not None),
                    capture.url)
         source = source_for_url(url)
-        if source is not None and source.id in JSON_PARSERS and \
-                capture.body.lstrip()[:1] == b"{":
-            pass  # an outlet's JSON API answer: its own parser reads it
-        elif not_html_reason(capture.body, capture.content_type) is not None:
-            return "not_html"  # an image, a PDF, a script: no page of any outlet
+        # an outlet's JSON API answer (NHK's) is read by its own parser, as in a crawl
+        json_api = source is not None and source.id in JSON_PARSERS and \
+            capture.body.lstrip()[:1] == b"{"
+        if not json_api and not_html_reason(capture.body, capture.content_type) is not None:
+            return "not_html"  # an image, a PDF, a feed, a script: no page of any outlet
         if self.any_outlet:
             return url, source if source is not None and source.is_article_url(url) else None
         if source is None:
