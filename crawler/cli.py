@@ -1,4 +1,5 @@
-"""The `jpnews` command: demo, crawl, extract, search, export, import, feed, forget, sources, db.
+"""The `jpnews` command: demo, crawl, extract, search, export, import, backfill, feed, forget,
+sources, db.
 
 Failures the user can act on are one line on stderr and a non-zero exit, never a traceback.
 """
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    if args.handler not in (cmd_demo, cmd_crawl, cmd_reparse, cmd_import):  # log via Scrapy
+    # these log via Scrapy
+    if args.handler not in (cmd_demo, cmd_crawl, cmd_reparse, cmd_import, cmd_backfill):
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
@@ -194,6 +196,27 @@ def build_parser() -> argparse.ArgumentParser:
                            "either way, after storing the records before the break")
     load.add_argument("--database-url")
     load.set_defaults(handler=cmd_import)
+
+    backfill = commands.add_parser(
+        "backfill", help="read pages of web archives (WARC files, e.g. Common Crawl's "
+                         "CC-NEWS) through the crawl's parsers, dedup and store",
+        description="Each response record of a registered outlet's article URL (or, with "
+                    "--any-outlet, every HTML page) is parsed, kept as a raw page and stored "
+                    "as an article dated by its WARC-Date; an older capture never replaces a "
+                    "newer one. Other records are counted and skipped with their reason.")
+    backfill.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                          help="WARC files (.warc or .warc.gz)")
+    chosen = backfill.add_mutually_exclusive_group()
+    chosen.add_argument("--outlets", help="only these outlets: ids or groups, comma-separated "
+                                          "(default: every registered outlet)")
+    chosen.add_argument("--any-outlet", action="store_true",
+                        help="every HTML page, by the generic extractor where no outlet's "
+                             "parser applies")
+    backfill.add_argument("--processes", type=int, default=1,
+                          help="files read in parallel by this many processes (default 1)")
+    backfill.add_argument("--database-url")
+    backfill.add_argument("--tally", type=Path, help=argparse.SUPPRESS)
+    backfill.set_defaults(handler=cmd_backfill)
 
     feed = commands.add_parser(
         "feed", help="write every article change since a consumer's last run into a folder "
@@ -492,6 +515,46 @@ def cmd_import(args: argparse.Namespace) -> int:
     if spider.rejected and not args.allow_rejects:
         raise UserError(f"{args.file}: {len(spider.rejected)} records rejected "
                         "(--allow-rejects to accept)")
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from crawler.backfill import BackfillSpider, run_parallel, summary, tally
+    from crawler.runner import run_crawl
+    from crawler.sources import sources_in
+    from crawler.storage.db import prepare
+    from crawler.warc import WarcError, check
+
+    if args.processes < 1:
+        raise UserError("--processes must be 1 or more")
+    try:
+        outlets = [s.id for s in sources_in(args.outlets.split(","))] if args.outlets else []
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    for path in args.files:  # refused before anything is stored, not half way through
+        try:
+            check(path)
+        except WarcError as exc:
+            raise UserError(str(exc)) from None
+    url = prepare(args.database_url)
+    if args.processes > 1 and len(args.files) > 1:
+        child = ["--database-url", url, *(["--outlets", ",".join(outlets)] if outlets else []),
+                 *(["--any-outlet"] if args.any_outlet else [])]
+        try:
+            counts = run_parallel(args.files, args.processes, child)
+        except RuntimeError as exc:
+            raise UserError(str(exc)) from None
+    else:
+        crawler = run_crawl([BackfillSpider], {
+            "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "JPNEWS_PROGRESS": True,
+            "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}},
+            paths=args.files, outlets=outlets, any_outlet=args.any_outlet)["backfill"]
+        counts = tally(crawler.stats.get_stats())
+        if args.tally:  # a process of a parallel backfill: its parent prints the summary
+            args.tally.write_text(json.dumps(counts))
+            return 0
+    for line in summary(counts, len(args.files)):
+        print(line)
     return 0
 
 

@@ -40,10 +40,14 @@ class ProgressReporter:
         stats = dict(self.crawler.stats.get_stats())
         dropped = sum(v for k, v in stats.items() if k.startswith("jpnews/dropped/"))
         errors = sum(v for k, v in stats.items() if k.startswith("jpnews/errors/"))
+        elapsed = f", {time.monotonic() - self.started:.0f}s"
+        own = getattr(self.crawler.spider, "progress", None)
+        if callable(own):  # a spider that reads no responses (a backfill) says what it reads
+            return own(stats) + elapsed
         name = self.crawler.spider.name if self.crawler.spider else "crawl"
         return (f"{name}: {stats.get('response_received_count', 0)} pages, "
                 f"{stats.get('jpnews/articles/normalized', 0)} articles, {dropped} dropped, "
-                f"{errors} failed, {time.monotonic() - self.started:.0f}s")
+                f"{errors} failed{elapsed}")
 
     def report(self) -> None:
         self.status.show(self.line())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from crawler.incremental import DEFAULT_RECHECK_AGES
 
@@ -236,6 +236,20 @@ SOURCES: dict[str, Source] = {s.id: s for s in (
 def owns_host(source: Source, host: str) -> bool:
     host = host.lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in source.domains)
+
+
+def public_of(url: str, source: Source, base_url: str | None) -> str | None:
+    """The outlet URL that `url` stands for: itself on the outlet's host, the outlet's address
+    at the same path on its mirror `base_url` (a demo site, a test server, a WARC captured from
+    one); None when it is neither, so not a page of the outlet."""
+    parts = urlsplit(url)
+    if owns_host(source, parts.hostname or ""):
+        return url
+    if base_url and (url == base_url or url.startswith((base_url + "/", base_url + "?"))):
+        home = urlsplit(source.home)
+        rest = urlsplit(url[len(base_url):] or "/")
+        return urlunsplit((home.scheme, home.netloc, rest.path or "/", rest.query, ""))
+    return None
 
 
 def source_for_url(url: str) -> Source | None:

@@ -223,6 +223,7 @@ class StorePipeline:
         # a crawl with its clock injected (JPNEWS_NOW) records its times by that clock too
         self.store = ArticleStore(self.pool, spider.fixed_now if isinstance(spider, NewsSpider)
                                   else None)
+        self.store.keep_newest = bool(getattr(spider, "keeps_newest", False))
         if isinstance(spider, NewsSpider):
             self.outlet_lock = OutletLock(self.database_url, spider.name, self.db_timeouts)
             if holder := self.outlet_lock.acquire():

@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 from scrapy import Request, Spider
@@ -55,7 +55,7 @@ from crawler.outcome import (
     summary,
     why_failed,
 )
-from crawler.sources import Source, owns_host
+from crawler.sources import Source, owns_host, public_of
 from crawler.window import parse_instant
 
 log = logging.getLogger(__name__)
@@ -109,15 +109,7 @@ class NewsSpider(Spider):
     def public_of(self, url: str) -> str | None:
         """The outlet URL a fetched URL stands for (the inverse of `to_fetch`), or None when
         it is neither the outlet's nor its mirror's: a page there is not the outlet's."""
-        parts = urlsplit(url)
-        if owns_host(self.source, parts.hostname or ""):
-            return url
-        if self.base_url and (url == self.base_url or url.startswith(
-                (self.base_url + "/", self.base_url + "?"))):
-            home = urlsplit(self.source.home)
-            rest = urlsplit(url[len(self.base_url):] or "/")
-            return urlunsplit((home.scheme, home.netloc, rest.path or "/", rest.query, ""))
-        return None
+        return public_of(url, self.source, self.base_url)
 
     @staticmethod
     def public_url(response: Response) -> str:
@@ -271,13 +263,9 @@ class NewsSpider(Spider):
         public = self.public_url(response)
         crawled_at = self.now()
         content_type = _content_type(response)
-        raw = read_page(self.crawler.stats, public, response.body, crawled_at, content_type,
-                        self.source)
-        # The page is kept, parseable or not: a parser fixed later repairs it.
-        self.crawler.signals.send_catch_log(
-            page_fetched, page=RawPage(url=public, source=self.source.id, body=response.body,
-                                       status=response.status, headers=_headers(response),
-                                       fetched_at=crawled_at, gave_article=raw is not None))
+        raw = read_and_keep(self.crawler, RawPage(
+            url=public, source=self.source.id, body=response.body, status=response.status,
+            headers=_headers(response), fetched_at=crawled_at), content_type, self.source)
         if raw is None:
             return
         listed = response.meta.get("listed_published")
@@ -367,6 +355,17 @@ def read_page(stats: StatsCollector, url: str, body: bytes, fetched_at: datetime
     finally:
         stats.inc_value("jpnews/cpu_ms/parse", (time.thread_time() - started) * 1000)
     return None
+
+
+def read_and_keep(crawler: Crawler, page: RawPage, content_type: str | None,
+                  source: Source | None) -> RawArticle | None:
+    """Parse a fetched page (read_page) and keep it, parseable or not, for the store's
+    raw_pages (the page_fetched signal): a parser fixed later repairs it. Shared by crawls and
+    WARC backfills, whose pages are kept alike."""
+    raw = read_page(crawler.stats, page.url, page.body, page.fetched_at, content_type, source)
+    page.gave_article = raw is not None
+    crawler.signals.send_catch_log(page_fetched, page=page)
+    return raw
 
 
 def count_drop(stats: StatsCollector, reason: str, url: str, detail: str) -> None:

@@ -60,6 +60,9 @@ def test_an_unreachable_server_keeps_its_cause(command: list[str]) -> None:
     (["export", "--format", "jsonl", "--group", "nosuchgroup"], "nosuchgroup"),
     (["reparse", "--since", "0001-01-01"], "is before 1900"),
     (["reparse", "--source", "nosuchoutlet"], "unknown outlet: 'nosuchoutlet'"),
+    (["backfill", "a.warc.gz", "--outlets", "kyodo,nosuchoutlet"],
+     "unknown outlet or group: 'nosuchoutlet'"),
+    (["backfill", "a.warc.gz", "--processes", "0"], "--processes must be 1 or more"),
 ])
 def test_bad_values_are_one_line(database_url: str, args: list[str], message: str) -> None:
     assert message in one_error_line(run_jpnews(*args, "--database-url", database_url))

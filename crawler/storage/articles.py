@@ -63,6 +63,7 @@ WITH latest AS (
         crawl_run_id = EXCLUDED.crawl_run_id
     WHERE (a.content_hash, a.meta_hash) IS DISTINCT FROM (EXCLUDED.content_hash,
                                                           EXCLUDED.meta_hash)
+      AND (NOT %(keep_newest)s OR a.crawled_at <= EXCLUDED.crawled_at)
     RETURNING a.id, a.canonical_url, a.version, a.content_hash, a.title, a.body, a.editor_note,
               a.modified_at, a.crawled_at, a.story_id, (a.xmax = 0) AS inserted
 ), changed AS (
@@ -175,13 +176,21 @@ class ArticleStore:
         """The instant recorded as a run's start and end and an article's first sighting: a
         crawl's injected clock (JPNEWS_NOW), so that what the crawl stores and when it says it
         stored it agree; None, the database's clock."""
+        self.keep_newest = False
+        """Writes of pages fetched in any order (a WARC backfill, dated by the archive's fetch
+        time): a copy older than the stored row's crawled_at never replaces it. A crawl's
+        pages are fetched now, and a re-parse may date a body by its first fetch, so they do
+        not ask for it."""
         self._known_rows: float | None = None
         self._new_since_analyze = 0
 
     def write(self, articles: Sequence[Article], run_id: int | None = None) -> WriteResult:
-        """Store a batch atomically; the last copy of a canonical URL in the batch wins."""
+        """Store a batch atomically; the last copy of a canonical URL in the batch wins (the
+        newest, with `keep_newest`)."""
         if not articles:
             return WriteResult()
+        if self.keep_newest:  # in the batch too, the newest copy of a URL is the last one
+            articles = sorted(articles, key=lambda article: article.crawled_at)
         with self.pool.connection() as conn, conn.transaction():
             conn.execute(_STAGING)
             with conn.cursor() as cur:
@@ -190,8 +199,8 @@ class ArticleStore:
                     for seq, article in enumerate(articles):
                         copy.write_row(_row(seq, article))
                 forgotten = {row[0] for row in cur.execute(_DROP_FORGOTTEN)}
-                merged = cur.execute(_MERGE, {"run_id": run_id, "seen_at": self.now}
-                                     ).fetchall()
+                merged = cur.execute(_MERGE, {"run_id": run_id, "seen_at": self.now,
+                                              "keep_newest": self.keep_newest}).fetchall()
                 latest = {a.canonical_url: a for a in articles
                           if a.canonical_url not in forgotten}
                 dedup = stories.assign(cur, [(row_id, latest[url], inserted)
