@@ -78,7 +78,7 @@ def check(path: Path) -> None:
     try:
         with path.open("rb") as file:
             records = ArchiveIterator(file)
-            next(iter(records), None)
+            first = next(iter(records), None)
     except OSError as exc:
         raise WarcError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except ArchiveLoadFailed as exc:
@@ -86,6 +86,8 @@ def check(path: Path) -> None:
             from None
     except Exception as exc:  # noqa: BLE001 - warcio's parser fails on garbage in many ways
         raise WarcError(f"{path}: not a WARC file ({type(exc).__name__})") from None
+    if first is None:  # an empty file (a download that never started): no record to read
+        raise WarcError(f"{path}: no WARC record in it (empty)")
 
 
 def captures(path: Path, max_size: int) -> Iterator[Capture | Skipped]:

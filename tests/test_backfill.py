@@ -189,8 +189,10 @@ def test_a_file_that_is_no_warc_is_one_error_line(db: str, tmp_path: Path) -> No
     good = write_warc(tmp_path / "good.warc.gz",
                       site_records(site, CAPTURED, article_paths(site)[:1]))
     (tmp_path / "dump.jsonl").write_text('{"url": "https://japantoday.com/x"}\n')
+    (tmp_path / "empty.warc.gz").write_bytes(b"")
     for bad, says in ((tmp_path / "dump.jsonl", "not a WARC file"),
-                      (tmp_path / "missing.warc.gz", "cannot read")):
+                      (tmp_path / "missing.warc.gz", "cannot read"),
+                      (tmp_path / "empty.warc.gz", "no WARC record in it")):
         done = run_jpnews("backfill", str(good), str(bad), "--database-url", db)
         assert done.returncode == 1
         assert done.stderr.strip().splitlines() == [f"jpnews: error: {bad}: "
