@@ -182,7 +182,7 @@ def _faults(s: dict[str, str]) -> str:
 BLOCKS: dict[str, Callable[[dict[str, str]], str]] = {
     "extraction": _extraction, "crawl": _crawl, "search": _search, "export": _export,
     "feed": _first_table("feed"), "dedup": _dedup, "incremental": _first_table("incremental"),
-    "faults": _faults,
+    "faults": _faults, "workers": _first_table("crawl-workers"),
 }
 
 

@@ -1,0 +1,155 @@
+"""Crawl throughput with several crawler processes on one Redis frontier (crawler/frontier.py).
+
+Serves the generated Japan Today site of bench/crawl_throughput.py from a separate process and
+crawls all of it with politeness off, into a fresh database each time:
+
+* one process without Redis (Scrapy's own scheduler): the baseline;
+* `jpnews crawl --redis URL --workers N` for each N of `--workers` (default 1,2).
+
+For each it reports articles stored, the command's wall time (process start-up included), the
+crawl window (the first run's start to the last run's end, from `crawl_runs`), articles per
+second over that window, the CPU seconds of the crawler processes, the store's wall time per
+article (Postgres' work, story matching under its advisory lock included) and the most
+connections the crawl held on the database at once (sampled from pg_stat_activity).
+
+    python bench/workers.py [--articles 2000] [--workers 1,2] [--redis redis://127.0.0.1:6379/0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import results as results_file  # noqa: E402
+from bench.crawl_throughput import NO_POLITENESS, bench_database, start_server  # noqa: E402
+
+SECTION = "crawl-workers"
+
+
+@dataclass
+class Run:
+    label: str
+    processes: int
+    articles: int
+    wall_s: float
+    window_s: float
+    cpu_s: float
+    store_ms: float
+    connections: int
+
+
+class ConnectionPeak:
+    """The most connections to the bench database at once, sampled every 50 ms."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.peak = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.wait(0.05):
+                count = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()").fetchone()[0]
+                self.peak = max(self.peak, count)
+
+    def __enter__(self) -> ConnectionPeak:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def crawl(label: str, base_url: str, admin_url: str | None, redis_url: str | None,
+          workers: int) -> Run:
+    database_url = bench_database(admin_url)
+    command = [sys.executable, "-m", "crawler.cli", "crawl", "japantoday", "--database-url",
+               database_url, "--base-url", f"japantoday={base_url}"]
+    for name, value in NO_POLITENESS.items():
+        command += ["-s", f"{name}={value}"]
+    if redis_url:
+        command += ["--redis", redis_url, "--workers", str(workers),
+                    "-s", f"JPNEWS_REDIS_PREFIX=bench-{uuid.uuid4().hex[:8]}"]
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    with ConnectionPeak(database_url) as peak:
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        first, last, store_ms = conn.execute(
+            "SELECT min(started_at), max(finished_at), "
+            "sum(coalesce((stats->>'jpnews/wall_ms/store')::float, 0)) FROM crawl_runs"
+        ).fetchone()
+    return Run(label, workers, articles, wall, (last - first).total_seconds(), cpu,
+               store_ms / max(articles, 1), peak.peak)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def render(n: int, runs: list[Run]) -> str:
+    lines = [
+        f"Generated site: {n} articles served by a separate process on 127.0.0.1; politeness "
+        f"off; measured {datetime.now(timezone.utc):%Y-%m-%d} on {os.cpu_count()} cores, which "
+        "the site server, Postgres, Redis and the crawler processes share.",
+        "",
+        "| crawl | processes | articles stored | command wall s | crawl window s | "
+        "articles/s (window) | crawler CPU s | store wall ms/article | peak DB connections |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        lines.append(
+            f"| {run.label} | {run.processes} | {run.articles} | {run.wall_s:.1f} | "
+            f"{run.window_s:.1f} | **{run.articles / max(run.window_s, 1e-9):.0f}** | "
+            f"{run.cpu_s:.1f} | {run.store_ms:.2f} | {run.connections} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2,4")
+    parser.add_argument("--redis", default=os.environ.get("JPNEWS_REDIS_URL",
+                                                          "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--database-url", help="admin URL of the server to bench on")
+    args = parser.parse_args()
+    counts = [int(part) for part in args.workers.split(",") if part.strip()]
+    server, base_url = start_server(args.articles)
+    try:
+        runs = [crawl("one process, no Redis", base_url, args.database_url, None, 1)]
+        runs += [crawl("`--redis --workers N`", base_url, args.database_url, args.redis, n)
+                 for n in counts]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    report = render(args.articles, runs)
+    print(report)
+    results_file.write_section(SECTION, "Several crawler processes, one frontier "
+                               "(`bench/workers.py`)", report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""Many crawler processes on one Redis frontier (issue 12): real processes, real Redis, real
+Postgres, a generated site on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from conftest import ROOT, SAMPLE_NOW, fresh_database, run_jpnews
+
+from crawler.demo.server import SiteServer
+from crawler.demo.site import SampleSite, article_path, generate_site
+from crawler.frontier import REQUEUED
+from crawler.outcome import ARTICLE_PAGES
+
+REDIS_URL = os.environ.get("JPNEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ARTICLES = 120
+COPIES = 8
+
+SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+            "-s", "JPNEWS_MAX_LISTING_PAGES=100", "-s", "JPNEWS_REDIS_HEARTBEAT=2",
+            "-s", "JPNEWS_STORE_FLUSH_SECONDS=1"]
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of the test's own on the real Redis server, deleted afterwards; skips
+    when no server answers."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        server.ping()
+    except (redis.RedisError, OSError) as exc:
+        pytest.skip(f"no Redis server answers at {REDIS_URL} ({exc}); "
+                    "start one (apt-get install redis-server) or set JPNEWS_TEST_REDIS_URL")
+    prefix = f"jpnews-test-{uuid.uuid4().hex[:8]}"
+    yield prefix
+    keys = list(server.scan_iter(f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)
+    server.close()
+
+
+def _site(delay: float = 0.0) -> SampleSite:
+    site = generate_site(ARTICLES, SAMPLE_NOW, seed=5, per_listing_page=20, copies=COPIES)
+    if delay:
+        for article in site.articles:
+            site.pages[article_path(article)].delay = delay
+    return site
+
+
+def _crawl_line(db: str, server: SiteServer, prefix: str, *extra: str) -> list[str]:
+    return ["crawl", "japantoday", "--database-url", db,
+            "--base-url", f"japantoday={server.base_url}", *SETTINGS,
+            "-s", f"JPNEWS_REDIS_PREFIX={prefix}", "--redis", REDIS_URL, *extra]
+
+
+def _served(site: SampleSite) -> set[str]:
+    return {"https://japantoday.com" + article_path(a) for a in site.articles}
+
+
+def _clusters(db: str) -> set[frozenset[str]]:
+    """Story clusters as sets of canonical URLs: comparable between databases and between
+    crawls that stored the copies in a different order."""
+    with psycopg.connect(db) as conn:
+        rows = conn.execute("SELECT story_id, canonical_url FROM articles").fetchall()
+    stories: dict[int, set[str]] = {}
+    for story, url in rows:
+        stories.setdefault(story, set()).add(url)
+    return {frozenset(urls) for urls in stories.values()}
+
+
+def _runs(db: str) -> list[dict]:
+    with psycopg.connect(db) as conn:
+        return [{"reason": reason, "stats": stats} for reason, stats in conn.execute(
+            "SELECT finish_reason, stats FROM crawl_runs ORDER BY id").fetchall()]
+
+
+def test_two_workers_share_the_frontier(db: str, admin_url: str, redis_prefix: str) -> None:
+    site = _site(delay=0.02)  # long enough for the second worker to be there
+    with SiteServer(site) as server:
+        done = run_jpnews(*_crawl_line(db, server, redis_prefix, "--workers", "2"))
+        assert done.returncode == 0, done.stderr[-3000:]
+        fetched = [path for path, status in server.log if status == 200]
+    served = _served(site)
+    with psycopg.connect(db) as conn:
+        stored = [row[0] for row in conn.execute("SELECT canonical_url FROM articles")]
+        versions = conn.execute("SELECT count(*) FROM article_versions").fetchone()[0]
+    assert sorted(stored) == sorted(served)  # every article once: the union is the site
+    assert versions == len(served)
+    articles = [article_path(a) for a in site.articles]
+    assert all(fetched.count(path) == 1 for path in articles)  # one seen-set between them
+    runs = _runs(db)
+    assert [run["reason"] for run in runs] == ["finished", "finished"]
+    shares = [run["stats"].get(ARTICLE_PAGES, 0) for run in runs]
+    assert sum(shares) == len(articles) and min(shares) > 0, shares  # both did a share
+    assert sorted(run["stats"]["jpnews/frontier/seeder"] for run in runs) == [False, True]
+    assert len({run["stats"]["jpnews/frontier/cycle"] for run in runs}) == 1
+
+    with fresh_database(admin_url) as alone, SiteServer(site) as server:
+        one = run_jpnews("crawl", "japantoday", "--database-url", alone,
+                         "--base-url", f"japantoday={server.base_url}", *SETTINGS)
+        assert one.returncode == 0, one.stderr[-3000:]
+        clusters = _clusters(alone)
+    assert sum(len(c) > 1 for c in clusters) == COPIES  # the site's copies were found
+    assert _clusters(db) == clusters
+
+
+def test_next_cycle_reads_the_feeds_again(db: str, redis_prefix: str) -> None:
+    """The seen-set is the cycle's: a second crawl fetches the feeds and listings again (and,
+    being incremental, no stored article)."""
+    site = _site()
+    with SiteServer(site) as server:
+        first = run_jpnews(*_crawl_line(db, server, redis_prefix))
+        assert first.returncode == 0, first.stderr[-3000:]
+        before = len(server.log)
+        second = run_jpnews(*_crawl_line(db, server, redis_prefix))
+        assert second.returncode == 0, second.stderr[-3000:]
+        again = [path for path, _ in server.log[before:]]
+    assert "/feed" in again or any("feed" in path for path in again), again
+    assert not set(again) & {article_path(a) for a in site.articles}
+    cycles = [run["stats"]["jpnews/frontier/cycle"] for run in _runs(db)]
+    assert len(set(cycles)) == 2
+
+
+def _worker(db: str, server: SiteServer, prefix: str, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli",
+                             *_crawl_line(db, server, prefix, *extra)], cwd=ROOT, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _held_by(prefix: str, pid: int) -> list[str]:
+    """The URLs a worker process holds in its processing hash now."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    held = []
+    for key in server.scan_iter(f"{prefix}:japantoday:*:processing:*:{pid}:*"):
+        held += [json.loads(data)["url"] for data in server.hvals(key)]
+    server.close()
+    return held
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(db: str, redis_prefix: str,
+                                                 tmp_path: Path) -> None:
+    """The victim keeps its articles in memory (a long flush interval): when it is SIGKILLed,
+    the pages it fetched but had not stored, and those it was fetching, are fetched again by
+    the survivor."""
+    site = _site(delay=0.05)
+    with SiteServer(site) as server:
+        victim = _worker(db, server, redis_prefix, "-s", "JPNEWS_STORE_FLUSH_SECONDS=600",
+                         "-s", "JPNEWS_STORE_BATCH_SIZE=10000")
+        held: list[str] = []
+        deadline = time.monotonic() + 120
+        while len(held) < 10:
+            assert victim.poll() is None, victim.stderr.read()[-3000:]
+            assert time.monotonic() < deadline, "the victim never held ten requests"
+            time.sleep(0.05)
+            held = _held_by(redis_prefix, victim.pid)
+        survivor = _worker(db, server, redis_prefix)
+        time.sleep(1.0)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        held = _held_by(redis_prefix, victim.pid) or held
+        before = len(server.log)
+        try:
+            _, err = survivor.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            survivor.kill()
+            pytest.fail("the survivor never finished the cycle")
+        assert survivor.returncode == 0, err[-3000:]
+        after_kill = {path for path, _ in server.log[before:]}
+    served = _served(site)
+    with psycopg.connect(db) as conn:
+        stored = [row[0] for row in conn.execute("SELECT canonical_url FROM articles")]
+    assert sorted(stored) == sorted(served)
+    runs = _runs(db)
+    survivor_run = runs[-1]
+    assert survivor_run["reason"] == "finished"
+    assert survivor_run["stats"].get(REQUEUED, 0) >= len(held) > 0
+    lost = {url.split("//", 1)[1].split("/", 1)[1] for url in held}
+    assert {"/" + path for path in lost} <= after_kill  # the victim's share, fetched again
