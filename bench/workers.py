@@ -9,8 +9,9 @@ crawls all of it with politeness off, into a fresh database each time:
 For each it reports articles stored, the command's wall time (process start-up included), the
 crawl window (the first run's start to the last run's end, from `crawl_runs`), articles per
 second over that window, the CPU seconds of the crawler processes, the store's wall time per
-article (Postgres' work, story matching under its advisory lock included) and the most
-connections the crawl held on the database at once (sampled from pg_stat_activity).
+article (Postgres' work, story matching under its advisory lock included), the most
+connections the crawl held on the database at once and how often one of them waited for the
+story-matching lock (both sampled from pg_stat_activity).
 
     python bench/workers.py [--articles 2000] [--workers 1,2] [--redis redis://127.0.0.1:6379/0]
 """
@@ -47,14 +48,21 @@ class Run:
     cpu_s: float
     store_ms: float
     connections: int
+    lock_wait: float
+    """Share of samples in which a connection waited for the story-matching lock."""
 
 
-class ConnectionPeak:
-    """The most connections to the bench database at once, sampled every 50 ms."""
+class DatabaseWatch:
+    """What the crawl asks of Postgres, sampled every 50 ms from pg_stat_activity: the most
+    connections to the bench database at once, and how often a connection was waiting for an
+    advisory lock (the story-matching lock of crawler/storage/stories.py: the outlet lock is
+    only ever tried, never waited for)."""
 
     def __init__(self, database_url: str) -> None:
         self.url = database_url
         self.peak = 0
+        self.samples = 0
+        self.waiting = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -63,12 +71,15 @@ class ConnectionPeak:
 
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.stop.wait(0.05):
-                count = conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()").fetchone()[0]
+                count, waiting = conn.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock' "
+                    "AND wait_event = 'advisory') FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()
                 self.peak = max(self.peak, count)
+                self.samples += 1
+                self.waiting += bool(waiting)
 
-    def __enter__(self) -> ConnectionPeak:
+    def __enter__(self) -> DatabaseWatch:
         self.thread.start()
         return self
 
@@ -89,7 +100,7 @@ def crawl(label: str, base_url: str, admin_url: str | None, redis_url: str | Non
                     "-s", f"JPNEWS_REDIS_PREFIX=bench-{uuid.uuid4().hex[:8]}"]
     cpu_before = _children_cpu()
     started = time.perf_counter()
-    with ConnectionPeak(database_url) as peak:
+    with DatabaseWatch(database_url) as watch:
         subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - started
     cpu = _children_cpu() - cpu_before
@@ -102,7 +113,7 @@ def crawl(label: str, base_url: str, admin_url: str | None, redis_url: str | Non
             "sum(coalesce((stats->>'jpnews/wall_ms/store')::float, 0)) FROM crawl_runs"
         ).fetchone()
     return Run(label, workers, articles, wall, (last - first).total_seconds(), cpu,
-               store_ms / max(articles, 1), peak.peak)
+               store_ms / max(articles, 1), watch.peak, watch.waiting / max(watch.samples, 1))
 
 
 def _children_cpu() -> float:
@@ -117,14 +128,16 @@ def render(n: int, runs: list[Run]) -> str:
         "the site server, Postgres, Redis and the crawler processes share.",
         "",
         "| crawl | processes | articles stored | command wall s | crawl window s | "
-        "articles/s (window) | crawler CPU s | store wall ms/article | peak DB connections |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "articles/s (window) | crawler CPU s | store wall ms/article | peak DB connections | "
+        "story lock waited |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         lines.append(
             f"| {run.label} | {run.processes} | {run.articles} | {run.wall_s:.1f} | "
             f"{run.window_s:.1f} | **{run.articles / max(run.window_s, 1e-9):.0f}** | "
-            f"{run.cpu_s:.1f} | {run.store_ms:.2f} | {run.connections} |")
+            f"{run.cpu_s:.1f} | {run.store_ms:.2f} | {run.connections} | "
+            f"{run.lock_wait:.0%} of samples |")
     return "\n".join(lines)
 
 
