@@ -23,9 +23,12 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import results as results_file  # noqa: E402
-from bench.crawl_throughput import NO_POLITENESS, bench_database, start_server  # noqa: E402
+from bench.crawl_throughput import NO_POLITENESS, start_server  # noqa: E402
 
 SECTION = "crawl-workers"
 
@@ -88,9 +91,37 @@ class DatabaseWatch:
         self.thread.join()
 
 
-def crawl(label: str, base_url: str, admin_url: str | None, redis_url: str | None,
+def admin_database(explicit: str | None) -> str:
+    """The configured server, else the local one on 5432 (this bench needs a server that many
+    processes reach over TCP, as crawlers on several hosts would)."""
+    return (explicit or os.environ.get("JPNEWS_BENCH_DATABASE_URL")
+            or "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """A database of this run's own (other benchmarks reset the shared `jpnews_bench`)."""
+    import psycopg
+
+    name = f"jpnews_bench_workers_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = admin_url.partition("?")
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def crawl(label: str, base_url: str, admin_url: str, redis_url: str | None,
           workers: int) -> Run:
-    database_url = bench_database(admin_url)
+    with fresh_database(admin_url) as database_url:
+        return _crawl(label, base_url, database_url, redis_url, workers)
+
+
+def _crawl(label: str, base_url: str, database_url: str, redis_url: str | None,
+           workers: int) -> Run:
     command = [sys.executable, "-m", "crawler.cli", "crawl", "japantoday", "--database-url",
                database_url, "--base-url", f"japantoday={base_url}"]
     for name, value in NO_POLITENESS.items():
@@ -100,8 +131,9 @@ def crawl(label: str, base_url: str, admin_url: str | None, redis_url: str | Non
                     "-s", f"JPNEWS_REDIS_PREFIX=bench-{uuid.uuid4().hex[:8]}"]
     cpu_before = _children_cpu()
     started = time.perf_counter()
-    with DatabaseWatch(database_url) as watch:
-        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with DatabaseWatch(database_url) as watch, tempfile.TemporaryDirectory() as data:
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "JPNEWS_DATA_DIR": data})  # spills stay here
     wall = time.perf_counter() - started
     cpu = _children_cpu() - cpu_before
     import psycopg
@@ -150,10 +182,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="admin URL of the server to bench on")
     args = parser.parse_args()
     counts = [int(part) for part in args.workers.split(",") if part.strip()]
+    admin = admin_database(args.database_url)
     server, base_url = start_server(args.articles)
     try:
-        runs = [crawl("one process, no Redis", base_url, args.database_url, None, 1)]
-        runs += [crawl("`--redis --workers N`", base_url, args.database_url, args.redis, n)
+        runs = [crawl("one process, no Redis", base_url, admin, None, 1)]
+        runs += [crawl("`--redis --workers N`", base_url, admin, args.redis, n)
                  for n in counts]
     finally:
         server.terminate()
