@@ -89,6 +89,14 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return {ARGV[1], 1}
 """
 
+# KEYS: seen set, queue; ARGV: fingerprint ('' for a request never filtered), score, request.
+# Seen and queued in one step: a worker killed between the two would lose the request for good.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # KEYS: queue, processing, scores, token counter. The best request, moved to the worker's hash.
 _POP = """
 local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -199,6 +207,7 @@ class RedisFrontier(Scheduler):
         self.store: Any = None
         self.redis_down = False
         self._join = server.register_script(_JOIN)
+        self._push = server.register_script(_PUSH)
         self._pop = server.register_script(_POP)
         self._requeue = server.register_script(_REQUEUE)
         self._drained = server.register_script(_DRAINED)
@@ -249,12 +258,15 @@ class RedisFrontier(Scheduler):
         self.timer.start(max(self.heartbeat / 4, 0.2), now=False)
 
     def enqueue_request(self, request: Request) -> bool:
-        """scrapy-redis' own, without the `spider` argument Scrapy 2.13 deprecates in stats."""
-        if not request.dont_filter and self.df.request_seen(request):
+        """scrapy-redis' own (its fingerprint, its encoding, its priority as the score), with
+        the fingerprint added and the request queued in one atomic step."""
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self._push(keys=[self.keys.seen, self.keys.queue],
+                          args=[fingerprint, -request.priority,
+                                self.queue._encode_request(request)]):
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:
