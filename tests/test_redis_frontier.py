@@ -211,3 +211,26 @@ def test_a_worker_killed_mid_crawl_loses_nothing(db: str, redis_prefix: str) -> 
     lost = {url.split("//", 1)[1].split("/", 1)[1] for url in held}
     assert {"/" + path for path in lost} <= after_kill  # what it held, fetched again
     assert by_victim <= after_kill  # none of its articles had been stored
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--redis", "redis://127.0.0.1:9/0"], "cannot reach Redis at redis://127.0.0.1:9/0"),
+    (["--workers", "2"], "--workers N needs N >= 1 and --redis URL"),
+    (["--redis", REDIS_URL, "--resume"], "--resume and --redis"),
+])
+def test_frontier_mistakes_are_one_line(args: list[str], says: str) -> None:
+    """Refused before any crawl starts (no database is reached either)."""
+    import redis
+
+    if "--resume" in args:
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        except (redis.RedisError, OSError) as exc:
+            pytest.skip(f"no Redis server answers at {REDIS_URL} ({exc})")
+    done = run_jpnews("crawl", "japantoday", "--database-url",
+                      "postgresql://nobody@127.0.0.1:9/none", *args,
+                      env={"JPNEWS_REDIS_URL": ""})
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("jpnews: error: ") and says in lines[0], \
+        done.stderr
