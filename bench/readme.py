@@ -183,6 +183,7 @@ BLOCKS: dict[str, Callable[[dict[str, str]], str]] = {
     "extraction": _extraction, "crawl": _crawl, "search": _search, "export": _export,
     "feed": _first_table("feed"), "dedup": _dedup, "incremental": _first_table("incremental"),
     "faults": _faults, "backfill": _first_table("backfill"),
+    "workers": _first_table("crawl-workers"),
 }
 
 

@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--full", action="store_true",
                        help="fetch every listed article again, unconditionally; by default a "
                        "crawl fetches new articles and those due for a re-check only")
+    crawl.add_argument("--redis", metavar="URL",
+                       help="share each outlet's request queue and seen-set with every crawler "
+                       "process given the same Redis (redis://HOST:6379/0), on this host or "
+                       "others; default: JPNEWS_REDIS_URL, else none")
+    crawl.add_argument("--workers", type=int, metavar="N",
+                       help="with --redis: start N crawler processes here on the one frontier")
     crawl.set_defaults(handler=cmd_crawl)
 
     extract = commands.add_parser("extract", help="print the article of saved pages as JSON",
@@ -359,11 +365,24 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         raise UserError(exc.args[0]) from None
     mirrors = dict(_pairs(args.base_url, "--base-url"))
     overrides: dict[str, Any] = dict(_pairs(args.set, "-s"))
+    redis_url = _redis_url(args, overrides)
     if args.every:
+        if args.workers is not None:
+            raise UserError("--workers goes with one crawl, not --every (start --every on "
+                            "several hosts with the same --redis instead)")
         return _crawl_every(args, chosen, mirrors, overrides)
     if args.parallel is not None or args.grace is not None:
         raise UserError("--parallel and --grace go with --every")
     url = prepare(args.database_url or overrides.get("DATABASE_URL"))
+    if args.workers is not None:
+        from crawler.workers import run_workers
+
+        return run_workers(_crawl_line(args, [s.id for s in chosen], mirrors, url),
+                           args.workers)
+    if redis_url:
+        from crawler.frontier import redis_settings
+
+        overrides.update(redis_settings(redis_url))
     overrides.update({"DATABASE_URL": url, "JPNEWS_PROGRESS": True,
                       "EXTENSIONS": {"crawler.progress.ProgressReporter": 500}})
     if mirrors:
@@ -427,18 +446,46 @@ def _crawl_every(args: argparse.Namespace, chosen: list[Any], mirrors: dict[str,
     except ScheduleError as exc:
         raise UserError(str(exc)) from None
     url = prepare(args.database_url or overrides.get("DATABASE_URL"))
+    return Scheduler(plan, url, lambda outlet: _crawl_line(args, [outlet], mirrors, url),
+                     grace=grace).run()
 
-    def command(outlet: str) -> list[str]:
-        line = [sys.executable, "-m", "crawler.cli", "crawl", outlet, "--database-url", url]
+
+def _redis_url(args: argparse.Namespace, overrides: dict[str, Any]) -> str | None:
+    """--redis, else JPNEWS_REDIS_URL (-s or the environment): checked to answer now, so that
+    a crawl never starts on a frontier that is not there."""
+    from crawler.frontier import FrontierUnavailable, connect
+
+    url = args.redis or overrides.get("JPNEWS_REDIS_URL") or os.environ.get("JPNEWS_REDIS_URL")
+    if args.workers is not None and (args.workers < 1 or not url):
+        raise UserError("--workers N needs N >= 1 and --redis URL (or JPNEWS_REDIS_URL)")
+    if not url:
+        return None
+    if args.resume:
+        raise UserError("--resume and --redis: the Redis frontier keeps the pending requests "
+                        "itself")
+    try:
+        connect(url).close()
+    except FrontierUnavailable as exc:
+        raise UserError(str(exc)) from None
+    args.redis = url
+    return url
+
+
+def _crawl_line(args: argparse.Namespace, outlets: list[str], mirrors: dict[str, str],
+                url: str) -> list[str]:
+    """The command of one crawl of `outlets` in a process of its own, with this command's
+    database, mirrors, settings and flags (the --every scheduler's runs, --workers' workers)."""
+    line = [sys.executable, "-m", "crawler.cli", "crawl", *outlets, "--database-url", url]
+    for outlet in outlets:
         if outlet in mirrors:
             line += ["--base-url", f"{outlet}={mirrors[outlet]}"]
-        for item in args.set:
-            line += ["-s", item]
-        line += [flag for flag, given in (("--resume", args.resume), ("--full", args.full))
-                 if given]
-        return line
-
-    return Scheduler(plan, url, command, grace=grace).run()
+    for item in args.set:
+        line += ["-s", item]
+    line += [flag for flag, given in (("--resume", args.resume), ("--full", args.full))
+             if given]
+    if args.redis:
+        line += ["--redis", args.redis]
+    return line
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:

@@ -98,6 +98,19 @@ SPIDERMON_FIELD_COVERAGE_RULES = {
 SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
 SPIDERMON_MAX_ERRORS = 0
 
+# ---- many processes, one frontier (crawler/frontier.py) ----------------------------------------
+# `jpnews crawl --redis URL` or JPNEWS_REDIS_URL: crawler processes on any host share the outlet's
+# request queue and seen-set in Redis (scrapy-redis) and store into the one Postgres.
+JPNEWS_REDIS_URL = os.environ.get("JPNEWS_REDIS_URL")
+JPNEWS_REDIS_PREFIX = _env("JPNEWS_REDIS_PREFIX", "jpnews")  # keys: PREFIX:OUTLET:...
+# Seconds a worker may go unheard before the others give its requests back to the queue.
+JPNEWS_REDIS_HEARTBEAT = float(_env("JPNEWS_REDIS_HEARTBEAT", "10"))
+# Seconds a crawl cycle's queue and seen-set outlive the last worker that touched them.
+JPNEWS_REDIS_CYCLE_TTL = int(_env("JPNEWS_REDIS_CYCLE_TTL", "86400"))
+if JPNEWS_REDIS_URL:
+    SCHEDULER = "crawler.frontier.RedisFrontier"
+SPIDER_MIDDLEWARES = {"crawler.frontier.SeedOnce": 50}  # off without JPNEWS_REDIS_URL
+
 # ---- discovery ----------------------------------------------------------------------------------
 # Serve an outlet from another origin (a mirror, the demo site): {"japantoday": "http://127.0.0.1:8000"}
 JPNEWS_BASE_URLS = json.loads(_env("JPNEWS_BASE_URLS", "{}"))

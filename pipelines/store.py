@@ -129,6 +129,9 @@ class _Batch:
     articles_done: list[Article] = field(default_factory=list)
     """Articles the writer is done with (stored, or set aside as refused): a write that fails
     part way gives back the others only, so that nothing is stored or counted twice."""
+    mark: int | None = None
+    """`StorePipeline.accepted` when the batch took everything buffered; None when it did not
+    (an outage left pages for later batches)."""
 
     def __post_init__(self) -> None:
         self.size = (sum(len(page.body) for page in self.pages)
@@ -190,6 +193,12 @@ class StorePipeline:
         """Set (under `lock`) once close_buffers takes no more late articles."""
         self.recorded = False
         self.shutdown_trigger: Any = None
+        self.accepted = 0
+        """Articles and raw pages accepted so far, for durable_through."""
+        self.durable_mark = 0
+        self.shared_lock = False
+        """Crawler processes on one Redis frontier (crawler/frontier.py) crawl an outlet
+        together: each holds the outlet's lock shared, a one-process crawl holds it alone."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -206,6 +215,7 @@ class StorePipeline:
                                                         DEFAULT_MAX_BUFFER_BYTES))
         pipeline.timeout = settings.getfloat("JPNEWS_STORE_TIMEOUT", 10.0)
         pipeline.db_timeouts = DbTimeouts.from_settings(settings.get)
+        pipeline.shared_lock = bool(settings.get("JPNEWS_REDIS_URL"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.keep_page, signal=page_fetched)
         crawler.signals.connect(pipeline.page_gave_no_article, signal=signals.item_dropped)
@@ -225,19 +235,20 @@ class StorePipeline:
                                   else None)
         self.store.keep_newest = bool(getattr(spider, "keeps_newest", False))
         if isinstance(spider, NewsSpider):
-            self.outlet_lock = OutletLock(self.database_url, spider.name, self.db_timeouts)
+            self.outlet_lock = OutletLock(self.database_url, spider.name, self.db_timeouts,
+                                          shared=self.shared_lock)
             if holder := self.outlet_lock.acquire():
                 # the spider's start() yields nothing then: no page fetched, no run recorded
                 self.stats.set_value(SKIPPED, holder.describe())
                 self.store = None
                 return
-            if abandoned := self.store.close_abandoned_runs(spider.name):
+            if abandoned := self.store.close_abandoned_runs(spider.name,
+                                                            self.outlet_lock.holders()):
                 log.warning("%s: crawl run%s %s did not finish (killed?): recorded as "
                             "interrupted", spider.name, "s" if len(abandoned) > 1 else "",
                             ", ".join(map(str, abandoned)))
-        self.run_id = self.store.begin_run(spider.name)
-        if self.outlet_lock is not None:
-            self.outlet_lock.claim(self.run_id)
+        self.run_id = self.store.begin_run(
+            spider.name, self.outlet_lock.pid if self.outlet_lock is not None else None)
         self.stats.set_value("jpnews/crawl_run_id", self.run_id)
         log.info("storing into %s (crawl run %s)", describe(self.database_url), self.run_id)
         from twisted.internet import reactor  # the one Scrapy installed: import it only now
@@ -262,6 +273,7 @@ class StorePipeline:
             self._arrived_late(article)
             return None
         self._hold([article])
+        self.accepted += 1
         if len(self.buffer) >= self.batch_size or self._over_budget():
             self.flush()
         batch = self.in_flight
@@ -276,6 +288,7 @@ class StorePipeline:
             return
         self.pages.append(page)
         self.pages_bytes += len(page.body)
+        self.accepted += 1
         if len(self.pages) >= self.batch_size or self._over_budget():
             self.flush()
 
@@ -354,6 +367,7 @@ class StorePipeline:
             return
         # the whole buffer: the articles that waited for the writer are all in the next write
         batch = _Batch(self._take_pages(), self._take(len(self.buffer)), self.settled)
+        batch.mark = None if self.pages else self.accepted
         self.settled = []
         batch.future = self.writer.submit(self._write_batch, batch)
         self.in_flight = batch
@@ -437,6 +451,19 @@ class StorePipeline:
             self._back_off()
             return
         self.backoff = 0.0
+        if batch.mark is not None:
+            self.durable_mark = max(self.durable_mark, batch.mark)
+
+    def durable_through(self) -> int:
+        """How many of the `accepted` articles and pages are dealt with for good (stored,
+        refused or spilled): those accepted before the last batch that took everything was
+        collected, or all of them when nothing waits. The Redis frontier acknowledges a request
+        only then, so a worker killed with articles in memory loses none (crawler/frontier.py).
+        """
+        if self.sealed or not (self.buffer or self.pages or self.settled
+                               or self.in_flight is not None or self.late):
+            return self.accepted
+        return self.durable_mark
 
     def _back_off(self) -> None:
         self.backoff = min(self.backoff * 2, 60.0) if self.backoff else 1.0

@@ -154,11 +154,19 @@ def build_sample_site(now: datetime, *, edition: int = 1, include_bad_pages: boo
 
 
 def generate_site(n_articles: int, now: datetime, *, seed: int = 0,
-                  per_listing_page: int = 50) -> SampleSite:
-    """A large site of seeded, invented articles for the benchmark (~60-120 KB per page)."""
+                  per_listing_page: int = 50, copies: int = 0) -> SampleSite:
+    """A large site of seeded, invented articles for the benchmark (~60-120 KB per page).
+
+    `copies`: that many of the articles (of the `n_articles`) are the text of an earlier one
+    printed again under a title and URL of their own, as a wire story run twice is: what story
+    clustering must find, whichever of the two a crawl stores first."""
     _require_aware(now)
     rng = random.Random(seed)
     articles = _generate_articles(n_articles, rng)
+    for i in range(min(copies, n_articles // 2)):
+        original, slot = articles[i * 2], len(articles) - 1 - i
+        articles[slot] = dataclasses.replace(original, slug=f"{original.slug}-wire-{i}",
+                                 title=f"{original.title} (wire)", age=articles[slot].age)
     counts = {a.slug: rng.randint(2, 48) for a in articles}
     builder = _SiteBuilder(now, articles, per_page=per_listing_page, latest_n=30,
                            comments_cap=None, comments_for=lambda a: counts[a.slug])

@@ -263,21 +263,26 @@ class ArticleStore:
             conn.execute("UPDATE page_checks SET gave_article = false WHERE url = ANY(%s)",
                          (list(urls),))
 
-    def close_abandoned_runs(self, spider: str) -> list[int]:
+    def close_abandoned_runs(self, spider: str, running: list[int] | None = None) -> list[int]:
         """Record as interrupted the runs of `spider` that never finished (killed, or their
-        host lost); called with the outlet's crawl lock held, so none of them is running."""
+        host lost); called with the outlet's crawl lock held, so none of them is running but
+        those of the lock's other holders (`running`: their server process ids, when crawler
+        processes on one Redis frontier hold it shared)."""
         with self.pool.connection() as conn:
             rows = conn.execute(
                 """UPDATE crawl_runs SET finished_at = now(), finish_reason = 'interrupted'
-                   WHERE spider = %s AND finished_at IS NULL RETURNING id""",
-                (spider,)).fetchall()
+                   WHERE spider = %s AND finished_at IS NULL
+                     AND (lock_pid IS NULL OR NOT lock_pid = ANY(%s)) RETURNING id""",
+                (spider, running or [])).fetchall()
         return sorted(row[0] for row in rows)
 
-    def begin_run(self, spider: str) -> int:
+    def begin_run(self, spider: str, lock_pid: int | None = None) -> int:
+        """A new run's row; `lock_pid` marks it as the outlet lock holder's from the start
+        (crawler/storage/lock.py), so that no other holder takes it for abandoned."""
         with self.pool.connection() as conn:
-            row = conn.execute("INSERT INTO crawl_runs (spider, started_at) VALUES "
-                               "(%s, coalesce(%s::timestamptz, now())) RETURNING id",
-                               (spider, self.now)).fetchone()
+            row = conn.execute("INSERT INTO crawl_runs (spider, started_at, lock_pid) VALUES "
+                               "(%s, coalesce(%s::timestamptz, now()), %s) RETURNING id",
+                               (spider, self.now, lock_pid)).fetchone()
         return int(row[0])
 
     def finish_run(self, run_id: int, *, reason: str, pages: int, result: WriteResult,

@@ -8,6 +8,10 @@ crawling process dies in any way, SIGKILL included, its connection drops and the
 the lock at once; and being in Postgres it holds across hosts, on a server as on the embedded
 database.
 
+Crawler processes sharing one Redis frontier (crawler/frontier.py) crawl an outlet together:
+each takes the lock shared, which a one-process crawl's exclusive lock excludes both ways. Each
+of them records its own run, and a run is abandoned only when no holder of the lock claims it.
+
 Who holds it is read from `pg_locks` (the holder's server process) joined to the `crawl_runs`
 row the holder marked with that process id (`lock_pid`), so a skipped run can name the run it
 yields to.
@@ -49,8 +53,9 @@ class OutletLock:
     """The crawl lock of one outlet, held while the object's connection is open."""
 
     def __init__(self, database_url: str, outlet: str,
-                 timeouts: DbTimeouts | None = None) -> None:
+                 timeouts: DbTimeouts | None = None, *, shared: bool = False) -> None:
         self.outlet = outlet
+        self.shared = shared
         self.key = (LOCK_CLASS, _outlet_key(outlet))
         kwargs = (timeouts or DbTimeouts.from_settings()).connect_kwargs(url=database_url)
         self.conn: psycopg.Connection | None = psycopg.connect(database_url, autocommit=True,
@@ -60,7 +65,8 @@ class OutletLock:
         """Take the lock; returns None when taken, else who holds it (the lock is not waited
         for: a scheduled run that finds its outlet busy has nothing to do)."""
         assert self.conn is not None
-        if self.conn.execute("SELECT pg_try_advisory_lock(%s, %s)", self.key).fetchone()[0]:
+        take = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
+        if self.conn.execute(f"SELECT {take}(%s, %s)", self.key).fetchone()[0]:
             return None
         row = self.conn.execute(
             """SELECT r.id, r.started_at FROM pg_locks l
@@ -76,6 +82,24 @@ class OutletLock:
         if row is None:  # the holder let go between the two queries: a rare race, still busy
             return Holder(self.outlet, None, None)
         return Holder(self.outlet, row[0], row[1])
+
+    @property
+    def pid(self) -> int:
+        """The server process of the lock's connection: the `lock_pid` of the holder's run."""
+        assert self.conn is not None
+        return self.conn.info.backend_pid
+
+    def holders(self) -> list[int]:
+        """The server processes holding the lock now (several when it is held shared)."""
+        assert self.conn is not None
+        rows = self.conn.execute(
+            """SELECT l.pid FROM pg_locks l
+               WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                 AND l.classid = %s AND l.objid = %s
+                 AND l.database = (SELECT oid FROM pg_database
+                                   WHERE datname = current_database())""",
+            self.key).fetchall()
+        return [row[0] for row in rows]
 
     def claim(self, run_id: int) -> None:
         """Mark the run's row as the holder's, for `acquire` of a second run to name it."""
