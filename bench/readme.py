@@ -114,8 +114,9 @@ def _extraction(s: dict[str, str]) -> str:
 def _crawl(s: dict[str, str]) -> str:
     section = s["crawl-throughput"]
     setup = line(section, r"Generated site: (.*?); measured (\d{4}-\d{2}-\d{2})")
+    ratio = line(section, r"End to end at .*")
     return (f"{setup.group(1)}; measured {setup.group(2)}:\n\n{table_text(section, 0)}\n\n"
-            f"{table_text(section, 1)}")
+            f"{ratio.group(0)}\n\n{table_text(section, 1)}")
 
 
 def _search(s: dict[str, str]) -> str:

@@ -7,7 +7,9 @@ ALTER TABLE raw_pages ADD COLUMN IF NOT EXISTS body bytea;
 ALTER TABLE raw_pages ALTER COLUMN body_gz DROP NOT NULL;
 DO $$
 BEGIN
-    ALTER TABLE raw_pages ALTER COLUMN body SET COMPRESSION lz4;
+    IF current_setting('server_version_num')::int >= 140000 THEN  -- 13 knows only pglz
+        EXECUTE 'ALTER TABLE raw_pages ALTER COLUMN body SET COMPRESSION lz4';
+    END IF;
 EXCEPTION WHEN feature_not_supported THEN
     NULL;  -- a server built without lz4 (the embedded one): TOAST compresses with pglz
 END
