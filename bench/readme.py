@@ -119,6 +119,18 @@ def _crawl(s: dict[str, str]) -> str:
             f"{ratio.group(0)}\n\n{table_text(section, 1)}")
 
 
+def _crawl_speed(s: dict[str, str]) -> str:
+    """One process against Scrapy's ceiling, and where its CPU goes (the profile's top)."""
+    crawl, profile = s["crawl-throughput"], s["crawl-profile"]
+    ratio = line(crawl, r"End to end at .*")
+    own = tables(profile)[1][:6]
+    top = "; ".join(f"{_plain(r['function'])} {r['own ms / article']} ms" for r in own)
+    return (f"Measured {_measured(crawl)}: {ratio.group(0)}\n\n"
+            f"Profile of one such crawl (measured {_measured(profile)}, yappi, every thread; "
+            f"the profiler inflates each call, so compare the entries with each other): most "
+            f"own CPU per article in {top}.")
+
+
 def _search(s: dict[str, str]) -> str:
     section = s["search"]
     sizes = line(section, r"Search index \(GIN\).*")
@@ -181,7 +193,8 @@ def _faults(s: dict[str, str]) -> str:
 
 
 BLOCKS: dict[str, Callable[[dict[str, str]], str]] = {
-    "extraction": _extraction, "crawl": _crawl, "search": _search, "export": _export,
+    "extraction": _extraction, "crawl": _crawl, "crawl-speed": _crawl_speed, "search": _search,
+    "export": _export,
     "feed": _first_table("feed"), "dedup": _dedup, "incremental": _first_table("incremental"),
     "faults": _faults,
 }
