@@ -114,8 +114,21 @@ def _extraction(s: dict[str, str]) -> str:
 def _crawl(s: dict[str, str]) -> str:
     section = s["crawl-throughput"]
     setup = line(section, r"Generated site: (.*?); measured (\d{4}-\d{2}-\d{2})")
+    ratio = line(section, r"End to end at .*")
     return (f"{setup.group(1)}; measured {setup.group(2)}:\n\n{table_text(section, 0)}\n\n"
-            f"{table_text(section, 1)}")
+            f"{ratio.group(0)}\n\n{table_text(section, 1)}")
+
+
+def _crawl_speed(s: dict[str, str]) -> str:
+    """One process against Scrapy's ceiling, and where its CPU goes (the profile's top)."""
+    crawl, profile = s["crawl-throughput"], s["crawl-profile"]
+    ratio = line(crawl, r"End to end at .*")
+    own = tables(profile)[1][:6]
+    top = "; ".join(f"{_plain(r['function'])} {r['own ms / article']} ms" for r in own)
+    return (f"Measured {_measured(crawl)}: {ratio.group(0)}\n\n"
+            f"Profile of one such crawl (measured {_measured(profile)}, yappi, every thread; "
+            f"the profiler inflates each call, so compare the entries with each other): most "
+            f"own CPU per article in {top}.")
 
 
 def _search(s: dict[str, str]) -> str:
@@ -180,7 +193,8 @@ def _faults(s: dict[str, str]) -> str:
 
 
 BLOCKS: dict[str, Callable[[dict[str, str]], str]] = {
-    "extraction": _extraction, "crawl": _crawl, "search": _search, "export": _export,
+    "extraction": _extraction, "crawl": _crawl, "crawl-speed": _crawl_speed, "search": _search,
+    "export": _export,
     "feed": _first_table("feed"), "dedup": _dedup, "incremental": _first_table("incremental"),
     "faults": _faults, "backfill": _first_table("backfill"),
     "workers": _first_table("crawl-workers"),

@@ -43,6 +43,8 @@ def is_truncated(text: str) -> bool:
     (A transfer cut short is caught earlier, by Scrapy's data-loss check.) HTML5 lets a page
     omit both end tags, but news CMS templates write them.
     """
+    if "</body>" in text or "</html>" in text:  # the usual page, without a lowered copy
+        return False
     lower = text.lower()
     return "<body" in lower and "</body>" not in lower and "</html>" not in lower
 

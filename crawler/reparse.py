@@ -7,7 +7,6 @@ very components a crawl uses. Fixing a parser then repairs history without touch
 
 from __future__ import annotations
 
-import gzip
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -18,13 +17,14 @@ from scrapy import Spider
 from crawler.items import RawArticle
 from crawler.pacing import room_in_pipelines
 from crawler.sources import SOURCES
+from crawler.storage.articles import page_body
 from crawler.storage.db import connect
 from spiders.base import read_page
 
 log = logging.getLogger(__name__)
 
 _NEWEST_PAGES = """
-SELECT DISTINCT ON (url) url, source, body_gz, headers, fetched_at
+SELECT DISTINCT ON (url) url, source, body, body_gz, headers, fetched_at
 FROM raw_pages
 WHERE (%(source)s::text IS NULL OR source = %(source)s)
   AND (%(since)s::timestamptz IS NULL OR fetched_at >= %(since)s)
@@ -47,11 +47,11 @@ class ReparseSpider(Spider):
         with connect(self.database_url) as conn, conn.cursor(name="raw_pages") as cursor:
             cursor.itersize = 200  # a server-side cursor: memory stays flat however many pages
             cursor.execute(_NEWEST_PAGES, {"source": self.source_id, "since": self.since})
-            for url, source, body_gz, headers, fetched_at in cursor:
+            for url, source, body, body_gz, headers, fetched_at in cursor:
                 stats.inc_value("jpnews/reparse/pages")
                 content_type = next((v for k, v in headers.items()
                                      if k.lower() == "content-type"), None)
-                raw = read_page(stats, url, gzip.decompress(body_gz), fetched_at, content_type,
+                raw = read_page(stats, url, page_body(body, body_gz), fetched_at, content_type,
                                 SOURCES.get(source or ""))
                 if raw is not None:
                     yield raw

@@ -67,6 +67,14 @@ class NewsSpider(Spider):
     """Article field → share of a run's articles that must have it, for what this outlet alone
     prints (a credit line): added to SPIDERMON_FIELD_COVERAGE_RULES (crawler/monitors.py)."""
 
+    custom_settings: ClassVar[dict[str, Any]] = {
+        # Scrapy starts CONCURRENT_ITEMS tasks for each callback's output whatever its size:
+        # its default, 100, for the one article of a page cost 1.7 ms of CPU per page here, as
+        # much as the rest of Scrapy's own work on it (bench/RESULTS.md, crawl-profile). An
+        # article page gives one item and a listing its links, handled without waiting.
+        "CONCURRENT_ITEMS": 8,
+    }
+
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.base_url = base_url.rstrip("/") if base_url else None

@@ -90,14 +90,17 @@ DELETE FROM staging_articles s WHERE {_FORGOTTEN.format(a="canonical_url", b="ur
 RETURNING s.canonical_url
 """
 
-_PAGE_COLUMNS = "url, source, body_sha256, body_gz, body_size, status, headers, fetched_at"
+_PAGE_COLUMNS = "url, source, body_sha256, body, body_size, status, headers, fetched_at"
 _PAGES_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staging_pages (
-    url text, source text, body_sha256 bytea, body_gz bytea, body_size integer,
+    url text, source text, body_sha256 bytea, body bytea, body_size integer,
     status smallint, headers jsonb, fetched_at timestamptz, canonical_url text, etag text,
     last_modified text, gave_article boolean
 ) ON COMMIT DELETE ROWS
 """
+# Binary COPY: the pages' bytes go as they are, not as hex text twice their size.
+_PAGES_STAGING_TYPES = ("text", "text", "bytea", "bytea", "int4", "int2", "jsonb", "timestamptz",
+                        "text", "text", "text", "bool")
 _DROP_FORGOTTEN_PAGES = f"""
 DELETE FROM staging_pages s WHERE {_FORGOTTEN.format(a="canonical_url", b="url")}
 """
@@ -235,7 +238,8 @@ class ArticleStore:
         self._new_since_analyze = 0
 
     def write_pages(self, pages: Sequence[RawPage], run_id: int | None = None) -> int:
-        """Keep fetched pages, gzip-compressed; an identical re-fetch only updates its time.
+        """Keep fetched pages as fetched (Postgres compresses them, migration 014); an
+        identical re-fetch only updates its time.
         Returns how many were not kept because their URL was taken down (`jpnews forget`):
         the page is checked under its own canonical form, since its article's identity is
         not known until it is parsed."""
@@ -244,11 +248,12 @@ class ArticleStore:
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(_PAGES_STAGING)
             with cur.copy(f"COPY staging_pages ({_PAGE_COLUMNS}, canonical_url, etag, "
-                          "last_modified, gave_article) FROM STDIN") as copy:
+                          "last_modified, gave_article) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(_PAGES_STAGING_TYPES)
                 for page in pages:
                     validators = Validators.of(page.headers)
                     copy.write_row((page.url, page.source, hashlib.sha256(page.body).digest(),
-                                    gzip.compress(page.body, compresslevel=1), len(page.body),
+                                    page.body, len(page.body),
                                     page.status, Jsonb(page.headers), page.fetched_at,
                                     canonicalize_url(page.url), validators.etag,
                                     validators.last_modified, page.gave_article))
@@ -303,6 +308,16 @@ class ArticleStore:
                  result.unchanged, Jsonb(dropped), errors, Jsonb(stats), fetches.article_pages,
                  fetches.not_modified, fetches.known_skipped, fetches.rechecks_due,
                  None if monitors is None else Jsonb(monitors), run_id))
+
+
+def page_body(body: bytes | None, body_gz: bytes | None) -> bytes:
+    """The bytes of a stored raw page: `body` as fetched, or the gzip of a row written before
+    migration 014."""
+    if body is not None:
+        return bytes(body)
+    if body_gz is None:
+        raise ValueError("a raw page row with neither body nor body_gz")
+    return gzip.decompress(body_gz)
 
 
 def counts(conn: psycopg.Connection) -> dict[str, int]:
