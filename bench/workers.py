@@ -27,8 +27,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import results as results_file  # noqa: E402
 from bench.crawl_throughput import NO_POLITENESS, start_server  # noqa: E402
+from crawler.storage.db import scratch_database  # noqa: E402
 
 SECTION = "crawl-workers"
 
@@ -98,25 +97,9 @@ def admin_database(explicit: str | None) -> str:
             or "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-@contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
-    """A database of this run's own (other benchmarks reset the shared `jpnews_bench`)."""
-    import psycopg
-
-    name = f"jpnews_bench_workers_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, query = admin_url.partition("?")
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def crawl(label: str, base_url: str, admin_url: str, redis_url: str | None,
           workers: int) -> Run:
-    with fresh_database(admin_url) as database_url:
+    with scratch_database(admin_url, "jpnews_bench_workers") as database_url:
         return _crawl(label, base_url, database_url, redis_url, workers)
 
 

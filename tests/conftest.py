@@ -6,17 +6,18 @@ The database is the real thing: JPNEWS_TEST_DATABASE_URL if set, else the local 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from crawler.storage.db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("JPNEWS_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -71,19 +72,9 @@ def admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.cleanup()
 
 
-@contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
+def fresh_database(admin_url: str) -> contextlib.AbstractContextManager[str]:
     """A new empty database on the test server, dropped afterwards."""
-    name = f"jpnews_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, query = admin_url.partition("?")
-    url = base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
-    try:
-        yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return scratch_database(admin_url, "jpnews_test")
 
 
 def schema_before(conn: psycopg.Connection, migration: str) -> None:

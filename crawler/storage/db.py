@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
@@ -255,3 +256,18 @@ def session(url: str | None = None) -> Iterator[psycopg.Connection]:
     resolved = prepare(url)
     with connect(resolved) as conn:
         yield conn
+
+
+@contextmanager
+def scratch_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """A new empty database named `prefix` and a random suffix on the server of `admin_url`,
+    dropped afterwards (tests and benchmarks: a run never shares a database it may reset)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = admin_url.partition("?")
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
