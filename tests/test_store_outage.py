@@ -357,3 +357,69 @@ def test_a_session_the_server_ended_for_idling_is_an_outage_not_a_refused_row(db
             conn.execute("SELECT 2")
     assert ended.value.sqlstate == "25P03"
     assert is_outage(ended.value)
+
+
+def test_a_second_ctrl_c_during_the_close_lets_the_close_finish_its_writes(
+        db: str, relay: tuple[Relay, str], tmp_path: Path) -> None:
+    """Ctrl-C while the database is away: the close retries its writes, in a thread. A second
+    Ctrl-C stops the reactor, whose shutdown trigger must wait for that same close rather than
+    record the run and close the pool under it (which spilled what the retries would store).
+    The database comes back meanwhile: everything is stored, nothing spilled, and the run is
+    recorded as interrupted."""
+    import queue
+    import signal
+    import threading
+
+    proxy, url = relay
+    site = build_sample_site(SAMPLE_NOW)
+    for path, page in list(site.pages.items()):
+        site.pages[path] = dataclasses.replace(page, delay=0.3)
+    with SiteServer(site) as server:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "scrapy.cmdline", "crawl", "japantoday",
+             "-s", f"DATABASE_URL={url}",
+             "-s", "JPNEWS_BASE_URLS=" + json.dumps({"japantoday": server.base_url}),
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+             "-s", "JPNEWS_STORE_FLUSH_SECONDS=600", "-s", "JPNEWS_STORE_BATCH_SIZE=1000",
+             "-s", "JPNEWS_STORE_RETRIES=6", "-s", "JPNEWS_STORE_TIMEOUT=1"],
+            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            env={**os.environ, "JPNEWS_DATA_DIR": str(tmp_path)})
+        lines: queue.Queue[str] = queue.Queue()
+        log: list[str] = []
+
+        def read() -> None:
+            assert crawl.stderr is not None
+            for line in crawl.stderr:
+                lines.put(line)
+            lines.put("")
+
+        def until(text: str) -> None:
+            while True:
+                line = lines.get(timeout=120)
+                log.append(line)
+                assert line, "".join(log)[-3000:]
+                if text in line:
+                    return
+
+        threading.Thread(target=read, daemon=True).start()
+        try:
+            while sum(path.startswith("/category/") and path.count("/") == 3
+                      for path in server.paths) < 8:  # a few article pages fetched
+                time.sleep(0.05)
+            time.sleep(1.5)  # and parsed: their articles wait in the store's buffer
+            proxy.cut()
+            crawl.send_signal(signal.SIGINT)
+            until("(attempt 1 of")  # the close is retrying its writes, in its thread
+            crawl.send_signal(signal.SIGINT)
+            proxy.restore()
+            crawl.wait(timeout=120)
+            while (line := lines.get(timeout=10)):
+                log.append(line)
+        finally:
+            crawl.kill()
+    text = "".join(log)
+    assert not list((tmp_path / "spill").glob("*.jsonl")), text[-3000:]
+    with psycopg.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        run = conn.execute("SELECT finish_reason, articles_new FROM crawl_runs").fetchone()
+    assert stored >= 4 and run == ("interrupted", stored), text[-3000:]
