@@ -184,7 +184,7 @@ class NewsSpider(Spider):
         settings = self.crawler.settings
         now = self.now()
         full = settings.getbool("JPNEWS_FULL_CRAWL")
-        if full or "pipelines.store.StorePipeline" not in settings.getdict("ITEM_PIPELINES"):
+        if full or not self._stores_articles():
             return FetchPolicy(now=now, full=full)
         schedule = recheck_schedule(settings.get("JPNEWS_RECHECK_AFTER"), self.source)
         try:
@@ -314,6 +314,12 @@ class NewsSpider(Spider):
             log.error("%s: crawl failed: %s", self.name, failed)
 
 
+    def _stores_articles(self) -> bool:
+        """Validators live beside the stored articles: a crawl without the store (an export
+        with the pipelines off, a fetch-only benchmark) neither reads nor keeps them."""
+        pipelines = self.crawler.settings.getdict("ITEM_PIPELINES")
+        return "pipelines.store.StorePipeline" in pipelines
+
     def _remember_answers(self, reason: str, stats: dict[str, Any]) -> None:
         """Keep this crawl's answers for the next one's conditional requests."""
         from crawler.storage import page_checks
@@ -322,7 +328,7 @@ class NewsSpider(Spider):
         clean = reason == "finished" and not failures(stats) and \
             not stats.get(SPILLED)
         answers = self.policy.to_save(clean=clean)
-        if not answers:
+        if not answers or not self._stores_articles():
             return
         try:
             with connect(database_url(self.crawler.settings.get("DATABASE_URL"))) as conn:

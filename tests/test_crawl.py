@@ -210,3 +210,21 @@ def test_scrapy_crawl_with_database_down_fails(sample_server: SiteServer) -> Non
 def test_scrapy_list() -> None:
     done = run_scrapy("list")
     assert done.returncode == 0 and "japantoday" in done.stdout.split()
+
+
+def test_crawl_without_the_store_never_touches_the_database(tmp_path: Path) -> None:
+    """Pipelines off (a plain feed export): the spider neither reads nor keeps the pages'
+    validators, so a database that is not there costs nothing and logs nothing. The site has
+    no bad pages: after a clean crawl the validators of its feeds and listings are due."""
+    out = tmp_path / "articles.jsonl"
+    with SiteServer(build_sample_site(SAMPLE_NOW)) as sample_server:
+        done = run_scrapy("crawl", "japantoday", "-s", "ITEM_PIPELINES={}", "-O", str(out),
+                          "-s", "DATABASE_URL=postgresql://postgres@127.0.0.1:9/none",
+                          "-s", "JPNEWS_BASE_URLS=" + json.dumps({"japantoday":
+                                                                  sample_server.base_url}),
+                          "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0",
+                          "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(out.read_text().splitlines()) >= len(STORABLE)
+    assert "validators" not in done.stderr
+    assert "Postgres" not in done.stderr
