@@ -78,7 +78,10 @@ EXTENSIONS = {
     "crawler.monitors.RunMonitors": 100,  # after CoreStats, which sets finish_reason
     # With JOBDIR (`jpnews crawl --resume`): a job left by a killed crawl is not trusted.
     "crawler.jobs.JobDirectory": 0,
+    # The heap of imported modules is frozen at engine start: full collections skip it.
+    "crawler.heap.FreezeStartupHeap": 0,
 }
+JPNEWS_GC_FREEZE = _env_bool("JPNEWS_GC_FREEZE", True)
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.monitors.CloseMonitors",)
 SPIDERMON_VALIDATION_SCHEMAS = ["crawler.article_schema.ARTICLE_SCHEMA"]
 SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0
