@@ -16,7 +16,10 @@ store's writer thread is seen too, which cProfile would miss) and writes the top
 cumulative and by own time to the `crawl-profile` section.
 
     python bench/crawl_throughput.py [--articles 2000] [--repeat N] [--database-url URL]
-                                     [--profile]
+                                     [--profile] [--workers 1,2]
+
+`--workers 1,2` runs bench/workers.py instead: the same site crawled by 1 and 2 processes on one
+Redis frontier (section crawl-workers).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its incremental.py would shadow the package
+from bench import machine_cpu  # noqa: E402
 from bench import results as results_file  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -61,7 +65,7 @@ NO_POLITENESS = {
 # ---- child: one crawl ------------------------------------------------------------------------
 
 def child(mode: str, base_url: str, database_url: str, out: Path,
-          profile: Path | None = None) -> None:
+          profile: Path | None = None, server_pid: int | None = None) -> None:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.runner import project_settings
@@ -82,15 +86,25 @@ def child(mode: str, base_url: str, database_url: str, out: Path,
     crawler = process.create_crawler(FetchOnlySpider if mode == "fetch-only"
                                      else JapanTodaySpider)
     process.crawl(crawler)
+    machine_before = machine_cpu.read(server_pid)
     cpu_before = _cpu()
     wall_before = time.perf_counter()
     if profile is None:
         process.start()
     else:
         _profiled(process.start, profile)
+    wall = time.perf_counter() - wall_before
+    cpu = _cpu() - cpu_before
+    time.sleep(0.5)  # the crawl's Postgres backends have exited: let the postmaster reap them
+    machine = machine_cpu.read(server_pid).since(machine_before)
     stats = {k: v for k, v in crawler.stats.get_stats().items()}
-    stats["bench/cpu_s"] = _cpu() - cpu_before
-    stats["bench/wall_s"] = time.perf_counter() - wall_before
+    stats["bench/cpu_s"] = cpu
+    stats["bench/wall_s"] = wall
+    stats["bench/postgres_cpu_s"] = machine.postgres_s
+    stats["bench/server_cpu_s"] = machine.server_s
+    # the half second of waiting above is idle time on every core: not the crawl's
+    stats["bench/machine_busy_s"] = machine.machine_busy_s
+    stats["bench/machine_total_s"] = machine.machine_total_s - 0.5 * (os.cpu_count() or 1)
     stats["bench/maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write_text(json.dumps(stats, default=str))
 
@@ -165,11 +179,13 @@ def start_server(articles: int) -> tuple[subprocess.Popen[str], str]:
 
 
 def run_mode(mode: str, base_url: str, database_url: str,
-             profile: Path | None = None) -> dict:
+             profile: Path | None = None, server_pid: int | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "stats.json"
         command = [sys.executable, __file__, "--child", mode, "--base-url", base_url,
                    "--database-url", database_url, "--out", str(out)]
+        if server_pid is not None:
+            command += ["--server-pid", str(server_pid)]
         if profile is not None:
             command += ["--profile-out", str(profile)]
         subprocess.run(command, cwd=ROOT, check=True)
@@ -209,9 +225,9 @@ def profile_report(n: int, path: Path, stats: dict, top: int = 25) -> str:
 def _where(file: str, lineno: int, name: str) -> str:
     """`package/module.py:line name`, short enough for a table cell."""
     short = file
-    for marker in ("site-packages/", str(ROOT) + "/"):
-        if marker in file:
-            short = file.split(marker, 1)[1]
+    for marker in (str(ROOT) + "/", "site-packages/"):  # a venv may sit inside the checkout
+        if marker in short:
+            short = short.split(marker, 1)[1]
     short = re.sub(r"^/.*?/lib/python3\.\d+/", "", short)
     return f"{short}:{lineno} {name}".replace("|", "\\|")
 
@@ -251,11 +267,21 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="profile one end-to-end crawl instead (section crawl-profile)")
     parser.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--server-pid", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=1,
                         help="run both modes N times; the tables show the median run")
+    parser.add_argument("--workers", help="worker counts such as 1,2: crawl on a scrapy-redis "
+                        "frontier with that many processes instead (bench/workers.py)")
     args = parser.parse_args()
+    if args.workers:
+        from bench import workers
+
+        workers.main(["--articles", str(args.articles), "--workers", args.workers,
+                      *(["--database-url", args.database_url] if args.database_url else [])])
+        return
     if args.child:
-        child(args.child, args.base_url, args.database_url, args.out, args.profile_out)
+        child(args.child, args.base_url, args.database_url, args.out, args.profile_out,
+              args.server_pid)
         return
 
     database_url = bench_database(args.database_url)
@@ -283,8 +309,9 @@ def measure(args: argparse.Namespace, database_url: str) -> None:
     runs: list[tuple[dict, dict]] = []
     try:
         for _ in range(args.repeat):
-            fetch = run_mode("fetch-only", base_url, database_url)
-            runs.append((fetch, run_mode("jpnews", base_url, database_url)))
+            fetch = run_mode("fetch-only", base_url, database_url, server_pid=server.pid)
+            runs.append((fetch, run_mode("jpnews", base_url, database_url,
+                                         server_pid=server.pid)))
             database_url = bench_database(args.database_url)  # the next run starts empty too
     finally:
         server.terminate()
@@ -371,10 +398,52 @@ def render(n: int, fetch: dict, full: dict, costs: dict[str, float]) -> str:
         f"{costs['jpnews']:.1f} CPU ms/page; trafilatura.extract {costs['trafilatura']:.1f} "
         "CPU ms/page.",
     ]
+    lines += ["", *machine_lines(full)]
     dropped = {k: v for k, v in full.items() if k.startswith("jpnews/dropped/")}
     if dropped:
         lines += ["", f"Drops in the jpnews run: {dropped}"]
     return "\n".join(lines)
+
+
+def machine_lines(full: dict) -> list[str]:
+    """The CPU of every process the end-to-end crawl kept busy, and the bound it sets."""
+    capacity = full.get("bench/machine_total_s", 0.0)
+    if capacity <= 0:
+        return ["(No /proc here: the machine's CPU was not measured.)"]
+    per = max(_stored(full), 1)
+    cores = os.cpu_count() or 1
+    crawler = full["bench/cpu_s"]
+    postgres = full.get("bench/postgres_cpu_s", 0.0)
+    server = full.get("bench/server_cpu_s", 0.0)
+    busy = full.get("bench/machine_busy_s", 0.0)
+    rest = max(busy - crawler - postgres - server, 0.0)
+
+    def row(label: str, seconds: float) -> str:
+        return (f"| {label} | {seconds:.1f} | {seconds * 1000 / per:.2f} | "
+                f"{seconds / capacity:.0%} |")
+
+    lines = [
+        f"Where the machine's CPU went during the end-to-end crawl ({cores} cores x "
+        f"{full['bench/wall_s']:.1f} s = {capacity:.1f} CPU s; read from /proc):",
+        "",
+        "| process | CPU s | ms / article | share of all cores |",
+        "|---|---:|---:|---:|",
+        row("crawler (reactor thread + store writer)", crawler),
+        row("Postgres (every postgres process here)", postgres) if postgres > 0 else
+        "| Postgres | not measured (not on this machine) | | |",
+        row("the benchmark's site server", server),
+        row("everything else on the machine", rest),
+        row("**machine busy**", busy),
+    ]
+    used = (crawler + postgres + server) * 1000 / per
+    lines += [
+        "",
+        f"Crawler, Postgres and site server together: {used:.2f} CPU ms per article, so on "
+        f"{cores} cores no overlap could take this crawl past {cores * 1000 / used:.0f} "
+        f"articles/s; the crawler, whose work is on one thread, alone caps one process at "
+        f"{1000 / (crawler * 1000 / per):.0f}.",
+    ]
+    return lines
 
 
 def write_section(report: str) -> None:

@@ -115,17 +115,21 @@ def _crawl(s: dict[str, str]) -> str:
     section = s["crawl-throughput"]
     setup = line(section, r"Generated site: (.*?); measured (\d{4}-\d{2}-\d{2})")
     ratio = line(section, r"End to end at .*")
+    machine = line(section, r"Where the machine's CPU went .*")
+    bound = line(section, r"Crawler, Postgres and site server together: .*")
     return (f"{setup.group(1)}; measured {setup.group(2)}:\n\n{table_text(section, 0)}\n\n"
-            f"{ratio.group(0)}\n\n{table_text(section, 1)}")
+            f"{ratio.group(0)}\n\n{table_text(section, 1)}\n\n{machine.group(0)}\n\n"
+            f"{table_text(section, 2)}\n\n{bound.group(0)}")
 
 
 def _crawl_speed(s: dict[str, str]) -> str:
     """One process against Scrapy's ceiling, and where its CPU goes (the profile's top)."""
     crawl, profile = s["crawl-throughput"], s["crawl-profile"]
     ratio = line(crawl, r"End to end at .*")
+    bound = line(crawl, r"Crawler, Postgres and site server together: .*")
     own = tables(profile)[1][:6]
     top = "; ".join(f"{_plain(r['function'])} {r['own ms / article']} ms" for r in own)
-    return (f"Measured {_measured(crawl)}: {ratio.group(0)}\n\n"
+    return (f"Measured {_measured(crawl)}: {ratio.group(0)} {bound.group(0)}\n\n"
             f"Profile of one such crawl (measured {_measured(profile)}, yappi, every thread; "
             f"the profiler inflates each call, so compare the entries with each other): most "
             f"own CPU per article in {top}.")

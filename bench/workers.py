@@ -156,14 +156,14 @@ def render(n: int, runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2,4")
     parser.add_argument("--redis", default=os.environ.get("JPNEWS_REDIS_URL",
                                                           "redis://127.0.0.1:6379/0"))
     parser.add_argument("--database-url", help="admin URL of the server to bench on")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     counts = [int(part) for part in args.workers.split(",") if part.strip()]
     admin = admin_database(args.database_url)
     server, base_url = start_server(args.articles)
