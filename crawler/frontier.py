@@ -57,6 +57,9 @@ SCHEDULER = "crawler.frontier.RedisFrontier"
 seeds_pushed = object()
 """Signal: the spider's start() is exhausted (its seeds, if this process pushes them, are in)."""
 
+IDLE_POLL = 0.2
+"""Seconds between an idle worker's looks at the frontier (a Lua script and a pipeline each)."""
+
 REQUEUED = "jpnews/frontier/requeued"
 """Requests of dead workers this process gave back to the queue."""
 
@@ -333,9 +336,11 @@ class RedisFrontier(Scheduler):
         if self.held or self.finished:
             if self.store is not None:
                 self.store.flush()  # idle: write what waits, so that it can be acknowledged
+            self._look_again_soon()
             raise DontCloseSpider
         k = self.keys
         if not self._drained(keys=[k.queue, k.workers, k.seeding], args=[k.processing()]):
+            self._look_again_soon()
             raise DontCloseSpider
         if self._end(keys=[k.cycle], args=[k.cycle_id]):
             self.server.delete(k.queue, k.seen, k.tokens, k.workers)
@@ -357,6 +362,14 @@ class RedisFrontier(Scheduler):
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None:  # look at the queue (and at the end of the cycle) now, not in the
             slot.nextcall.schedule()  # engine's 5 s: requeued requests, acknowledged ones
+
+    def _look_again_soon(self) -> None:
+        """An idle worker waits for the store's flush, for the seeder's first pages or for the
+        others' last ones: it looks at the frontier again in IDLE_POLL seconds rather than at
+        the next heartbeat or the engine's 5 s, which made each such wait cost seconds."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule(IDLE_POLL)
 
     def _ttl(self) -> int:
         return max(int(self.heartbeat + 0.999), 1)
