@@ -75,8 +75,11 @@ def redis_settings(url: str) -> dict[str, Any]:
 
 def connect(url: str) -> redis.Redis:
     """A client of the frontier's server; FrontierUnavailable when it does not answer."""
-    server = connection.get_redis(url=url, socket_timeout=10, socket_connect_timeout=5,
-                                  retry_on_timeout=True)
+    try:
+        server = connection.get_redis(url=url, socket_timeout=10, socket_connect_timeout=5,
+                                      retry_on_timeout=True)
+    except ValueError as exc:  # redis-py's verdict on the URL: scheme, port, database
+        raise FrontierUnavailable(f"not a Redis URL: {url} ({exc})") from None
     try:
         server.ping()
     except (redis.RedisError, OSError) as exc:

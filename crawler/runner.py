@@ -15,6 +15,13 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Any:
     the overrides come in addition to the project's (the in-run monitors stay on)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
+    if not (overrides or {}).get("SCHEDULER"):
+        # JPNEWS_REDIS_URL in the environment puts `scrapy crawl OUTLET` on the shared frontier
+        # (crawler/settings.py); `jpnews crawl` reads it itself and passes the frontier's
+        # settings. A backfill, a re-parse, an import or the demo is no cycle of an outlet's
+        # crawl: it keeps Scrapy's own scheduler, whatever the environment says.
+        settings.set("SCHEDULER", "scrapy.core.scheduler.Scheduler", priority="cmdline")
+        settings.set("JPNEWS_REDIS_URL", None, priority="cmdline")
     if overrides:
         if "EXTENSIONS" in overrides:
             overrides = {**overrides, "EXTENSIONS": {**settings.getdict("EXTENSIONS"),
