@@ -38,6 +38,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -49,7 +50,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler import frontier_json
-from crawler.outcome import SKIPPED
+from crawler.outcome import FRONTIER_REFUSED, SKIPPED
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +88,16 @@ def connect(url: str) -> redis.Redis:
     return server
 
 
-# KEYS: cycle key; ARGV: new cycle id, ttl. Returns {cycle id, 1 if this call started it}.
+# KEYS: cycle key; ARGV: new cycle id, ttl, this crawl's identity, the outlet's key prefix.
+# Returns {cycle id, 1 if this call started it, the identity of the crawl that started it}.
 _JOIN = """
 local current = redis.call('GET', KEYS[1])
-if current then return {current, 0} end
+if current then
+  return {current, 0, redis.call('GET', ARGV[4] .. ':' .. current .. ':identity') or ''}
+end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return {ARGV[1], 1}
+redis.call('SET', ARGV[4] .. ':' .. ARGV[1] .. ':identity', ARGV[3], 'EX', ARGV[2])
+return {ARGV[1], 1, ARGV[3]}
 """
 
 # KEYS: seen set, queue; ARGV: fingerprint ('' for a request never filtered), score, request.
@@ -143,6 +148,28 @@ return 0
 """
 
 
+def crawl_identity(settings: Any, outlet: str) -> str:
+    """What a cycle's workers must share besides Redis: the database they store into and the
+    origin they fetch the outlet from. A process with another one (staging beside production,
+    a test run, a mirror) would otherwise take the cycle's requests and store the pages where
+    the others never see them, while the cycle's seen-set keeps the others from fetching them.
+
+    The database is named with the instant its first migration was applied, which two
+    databases do not share even under one name on two servers.
+    """
+    from crawler.storage.db import DatabaseUnavailable, connect, database_url, migrate
+
+    mirror = (settings.getdict("JPNEWS_BASE_URLS") or {}).get(outlet) or "the outlet's own site"
+    try:
+        with connect(database_url(settings.get("DATABASE_URL"))) as conn:
+            migrate(conn)
+            name, created = conn.execute(
+                "SELECT current_database(), min(applied_at) FROM schema_migrations").fetchone()
+    except (DatabaseUnavailable, psycopg.Error):  # the store says so, on its own terms
+        return f"an unreachable database, from {mirror}"
+    return f"database {name} (set up {created.isoformat()}), from {mirror}"
+
+
 @dataclass(frozen=True)
 class Keys:
     """The Redis keys of one outlet's frontier; all but `cycle` and `alive` are a cycle's."""
@@ -180,6 +207,10 @@ class Keys:
     def tokens(self) -> str:
         return self._c("tokens")
 
+    @property
+    def identity(self) -> str:
+        return self._c("identity")
+
     def processing(self, worker: str = "") -> str:
         return self._c(f"processing:{worker}")
 
@@ -212,6 +243,8 @@ class RedisFrontier(Scheduler):
         self.timer: task.LoopingCall | None = None
         self.store: Any = None
         self.redis_down = False
+        self.refused: str | None = None
+        """Why this process did not join the running cycle (another database or mirror)."""
         self._join = server.register_script(_JOIN)
         self._push = server.register_script(_PUSH)
         self._pop = server.register_script(_POP)
@@ -238,9 +271,17 @@ class RedisFrontier(Scheduler):
     def open(self, spider: Spider) -> None:
         self.spider = spider
         base = Keys(f"{self.prefix}:{spider.name}")
-        cycle_id, started = self._join(keys=[base.cycle],
-                                       args=[uuid.uuid4().hex[:12], self.cycle_ttl])
-        self.keys = base.of(cycle_id.decode() if isinstance(cycle_id, bytes) else cycle_id)
+        ours = crawl_identity(self.crawler.settings, spider.name)
+        cycle_id, started, theirs = (
+            part.decode() if isinstance(part, bytes) else part
+            for part in self._join(keys=[base.cycle], args=[uuid.uuid4().hex[:12],
+                                                            self.cycle_ttl, ours, base.base]))
+        self.keys = base.of(cycle_id)
+        if not started and theirs and theirs != ours:
+            self.refused = (f"the Redis frontier {base.base} runs a crawl into {theirs}, not "
+                            f"into {ours}: give this crawl a JPNEWS_REDIS_PREFIX of its own")
+            self.stats.set_value(FRONTIER_REFUSED, self.refused)  # the crawl fails with it
+            return
         self.seeder = self.seeding = bool(started)
         self.queue = PriorityQueue(self.server, spider, self.keys.queue, frontier_json)
         self.df = RFPDupeFilter(self.server, self.keys.seen,
@@ -266,6 +307,8 @@ class RedisFrontier(Scheduler):
     def enqueue_request(self, request: Request) -> bool:
         """scrapy-redis' own (its fingerprint, its encoding, its priority as the score), with
         the fingerprint added and the request queued in one atomic step."""
+        if self.refused:
+            return False
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         if not self._push(keys=[self.keys.seen, self.keys.queue],
                           args=[fingerprint, -request.priority,
@@ -276,7 +319,7 @@ class RedisFrontier(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
-        if self.stats.get_value(SKIPPED) or self.redis_down:
+        if self.stats.get_value(SKIPPED) or self.redis_down or self.refused:
             return None
         k = self.keys
         try:
@@ -294,7 +337,7 @@ class RedisFrontier(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        if self.stats.get_value(SKIPPED) or self.redis_down:
+        if self.stats.get_value(SKIPPED) or self.redis_down or self.refused:
             return False
         return super().has_pending_requests()
 
@@ -303,7 +346,7 @@ class RedisFrontier(Scheduler):
         worker handled is acknowledged, what it did not goes back to the queue."""
         if self.timer is not None and self.timer.running:
             self.timer.stop()
-        if self.redis_down:
+        if self.redis_down or self.refused:
             return
         try:
             self._settle(closing=True)
@@ -333,7 +376,7 @@ class RedisFrontier(Scheduler):
     def spider_idle(self, spider: Spider) -> None:
         """Close only when the whole frontier is done, not when this worker's share is: another
         worker may still push pages it finds, or die and leave its requests to the others."""
-        if self.stats.get_value(SKIPPED) or self.redis_down:
+        if self.stats.get_value(SKIPPED) or self.redis_down or self.refused:
             return
         self._settle()
         if self.held or self.finished:
@@ -346,7 +389,7 @@ class RedisFrontier(Scheduler):
             self._look_again_soon()
             raise DontCloseSpider
         if self._end(keys=[k.cycle], args=[k.cycle_id]):
-            self.server.delete(k.queue, k.seen, k.tokens, k.workers)
+            self.server.delete(k.queue, k.seen, k.tokens, k.workers, k.identity)
             log.info("%s: cycle %s of the Redis frontier is done", spider.name, k.cycle_id)
             self.stats.set_value("jpnews/frontier/ended_cycle", True)
 
@@ -383,7 +426,7 @@ class RedisFrontier(Scheduler):
             pipe.set(k.alive(self.worker), "1", ex=self._ttl())
             if self.seeding:
                 pipe.expire(k.seeding, self._ttl())
-            for key in (k.cycle, k.queue, k.seen, k.workers, k.tokens,
+            for key in (k.cycle, k.identity, k.queue, k.seen, k.workers, k.tokens,
                         k.processing(self.worker), k.scores(self.worker)):
                 pipe.expire(key, self.cycle_ttl)
             pipe.execute()

@@ -41,6 +41,9 @@ SPILL_FILE = "jpnews/store/spill_file"
 """Where they are: named by the crawl's last line, so that they can be loaded again."""
 SKIPPED = "jpnews/skipped"
 """Why the outlet was not crawled (another run holds its lock, crawler/storage/lock.py)."""
+FRONTIER_REFUSED = "jpnews/frontier/refused"
+"""Why a process did not join the Redis frontier's running cycle (crawler/frontier.py): a
+failed crawl, said in that one line."""
 INTERRUPTED = "interrupted"
 """finish_reason of a run stopped by SIGTERM/SIGINT (Scrapy says "shutdown"): what it fetched
 is stored, and it is no failure of the outlet (crawler/health.py)."""
@@ -107,6 +110,8 @@ def why_failed(stats: Mapping[str, Any]) -> str | None:
     """Why the crawl counts as failed, or None when at least one request succeeded (a 304 is an
     answer) or the crawl was stopped by a signal (it may have been stopped before its first
     answer)."""
+    if refused := stats.get(FRONTIER_REFUSED):
+        return refused
     if stats.get(FETCHED, 0) or stats.get(NOT_MODIFIED, 0) or stats.get(WAS_INTERRUPTED):
         return None
     failed = failures(stats)

@@ -1,19 +1,27 @@
-"""The shared crawl frontier is for crawls of outlets only, and a Redis URL it cannot use is a
-one-line refusal."""
+"""The shared crawl frontier is for crawls of outlets only, each cycle into one database from one
+origin, and a Redis URL it cannot use is a one-line refusal."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import SAMPLE_NOW, run_jpnews, run_scrapy
+import test_redis_frontier
+from conftest import ROOT, SAMPLE_NOW, fresh_database, run_jpnews, run_scrapy
+from test_redis_frontier import REDIS_URL, _crawl_line, _served, _site
 
+from crawler.demo.server import SiteServer
 from crawler.demo.site import build_sample_site
 from crawler.demo.warcs import article_paths, site_records, write_warc
 
 NO_REDIS = "redis://127.0.0.1:9/0"  # nothing listens there
+
+redis_prefix = test_redis_frontier.redis_prefix  # the fixture: a key prefix of the test's own
 
 
 def test_a_backfill_keeps_scrapys_scheduler_whatever_the_environment_says(
@@ -53,3 +61,41 @@ def test_a_url_that_is_no_redis_url_is_one_line(url: str, says: str) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("jpnews: error: ") and says in lines[0], \
         done.stderr
+
+
+def test_a_crawl_into_another_database_does_not_join_the_running_cycle(
+        db: str, admin_url: str, redis_prefix: str) -> None:
+    """Same Redis, same prefix, another database: the second crawl would take the cycle's
+    requests and store the pages where the first never sees them. It refuses instead, and
+    the first crawl stores the whole site."""
+    import redis
+
+    site = _site(delay=0.2)  # slow enough for the first cycle to run when the second starts
+    server_redis = redis.Redis.from_url(REDIS_URL)
+    with SiteServer(site) as server, fresh_database(admin_url) as other:
+        first = subprocess.Popen([sys.executable, "-m", "crawler.cli",
+                                  *_crawl_line(db, server, redis_prefix)],
+                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while not server_redis.exists(f"{redis_prefix}:japantoday:cycle"):
+                assert first.poll() is None and time.monotonic() < deadline, "no cycle began"
+                time.sleep(0.1)
+            second = run_jpnews(*_crawl_line(other, server, redis_prefix))
+            _, first_err = first.communicate(timeout=240)
+        finally:
+            first.kill()
+        with psycopg.connect(other) as conn:
+            taken = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert second.returncode == 1
+    errors = [line for line in second.stderr.splitlines() if line.startswith("jpnews: error")]
+    assert errors == [f"jpnews: error: crawl failed: japantoday: the Redis frontier "
+                      f"{redis_prefix}:japantoday runs a crawl into database "
+                      + errors[0].split(" runs a crawl into database ", 1)[1]], second.stderr
+    assert "JPNEWS_REDIS_PREFIX of its own" in errors[0]
+    assert taken == 0
+    assert first.returncode == 0, first_err[-3000:]
+    with psycopg.connect(db) as conn:
+        stored = {row[0] for row in conn.execute("SELECT canonical_url FROM articles")}
+    assert stored == _served(site)
