@@ -148,6 +148,12 @@ return 0
 """
 
 
+def worker_prefix(pid: int) -> str:
+    """How a worker's id begins ("HOST:PID:"): its crawl runs can be told from the others'
+    by the process that made them (crawler/scheduler.py)."""
+    return f"{socket.gethostname()}:{pid}:"
+
+
 def crawl_identity(settings: Any, outlet: str) -> str:
     """What a cycle's workers must share besides Redis: the database they store into and the
     origin they fetch the outlet from. A process with another one (staging beside production,
@@ -232,7 +238,7 @@ class RedisFrontier(Scheduler):
         self.prefix = prefix
         self.heartbeat = heartbeat
         self.cycle_ttl = cycle_ttl
-        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.worker = worker_prefix(os.getpid()) + uuid.uuid4().hex[:6]
         self.keys = Keys(prefix)
         self.seeder = False
         self.seeding = False

@@ -36,6 +36,7 @@ from typing import TextIO
 
 import psycopg
 
+from crawler.frontier import worker_prefix
 from crawler.outcome import EXIT_SKIPPED, summary, why_failed
 from crawler.schedule import Plan, latest
 from crawler.storage.db import DatabaseUnavailable, connect
@@ -59,7 +60,7 @@ class Child:
     proc: asyncio.subprocess.Process
     started: datetime
     after_run: int
-    """The outlet's newest run id when the child started: its own run is the next one."""
+    """The outlet's newest run id when the child started: its own run is a later one."""
     out: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL))
     err: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL))
     task: asyncio.Task[int] | None = None
@@ -190,7 +191,8 @@ class Scheduler:
     def _run_of(self, child: Child) -> FinishedRun | None:
         try:
             with connect(self.database_url) as conn:
-                return run_after(conn, child.outlet, child.after_run)
+                return run_after(conn, child.outlet, child.after_run,
+                                 worker_prefix(child.proc.pid))
         except (DatabaseUnavailable, psycopg.Error):
             return None
 

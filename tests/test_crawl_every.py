@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -17,13 +18,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import test_redis_frontier
 from conftest import ROOT, SAMPLE_NOW, run_jpnews
+from test_redis_frontier import REDIS_URL
 
 from crawler.demo.server import SiteServer
 from crawler.demo.site import SampleSite, article_path, build_sample_site
 from crawler.jobs import MARKER
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0")
+redis_prefix = test_redis_frontier.redis_prefix  # the fixture: a key prefix of the test's own
 HANG = 120
 """Seconds after which a wait is a hang, never an expectation: every wait below ends on an
 event (a line printed, a page requested, a process exiting) long before."""
@@ -288,3 +292,27 @@ def test_bad_schedules_are_one_line(args: list[str], message: str) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("jpnews: error: ") and message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_schedulers_on_one_redis_frontier_each_report_their_own_run(
+        db: str, schedulers: list[Scheduler], redis_prefix: str) -> None:
+    """Two hosts (here two schedulers) run `--every --redis`: their crawls of the outlet join
+    one cycle and both hold its lock, so "the newest run" may be the other's; each must
+    report the run its own crawl made."""
+    site, _, _ = slow_site(delay=0.5)  # both crawls are still running when the first ends
+    with SiteServer(site) as server:
+        for _ in range(2):
+            schedulers.append(Scheduler(
+                "japantoday", "--every", "1h", "--database-url", db,
+                "--base-url", f"japantoday={server.base_url}", "--redis", REDIS_URL,
+                "-s", f"JPNEWS_REDIS_PREFIX={redis_prefix}", "-s", "JPNEWS_REDIS_HEARTBEAT=2",
+                *FAST))
+        reported = [scheduler.wait_for(lambda seen: any(
+            s.startswith("japantoday: ") for s in seen)) for scheduler in schedulers]
+        for scheduler in schedulers:
+            scheduler.stop()
+    lines = [next(s for s in seen if s.startswith("japantoday: ")) for seen in reported]
+    ids = [re.search(r"\(run (\d+), finished, ", line) for line in lines]
+    assert all(ids), lines
+    assert sorted(int(found.group(1)) for found in ids) == [1, 2], lines
+    assert runs(db) == [("japantoday", "finished")] * 2

@@ -29,11 +29,18 @@ def last_runs(conn: psycopg.Connection, outlets: list[str]) -> dict[str, tuple[i
     return {spider: (run_id, started_at) for spider, run_id, started_at in rows}
 
 
-def run_after(conn: psycopg.Connection, outlet: str, after_id: int) -> FinishedRun | None:
-    """The outlet's newest run made after run `after_id`: the one a crawl just launched made
-    (the outlet's lock lets one run at a time, so no other can be newer)."""
+def run_after(conn: psycopg.Connection, outlet: str, after_id: int,
+              worker_prefix: str) -> FinishedRun | None:
+    """The outlet's newest run made after run `after_id` by the crawl just launched. A
+    one-process crawl holds the outlet's lock alone, so no other run can be newer; crawls on
+    the Redis frontier share it (one per host and scheduler, crawler/frontier.py), so a run
+    that names a frontier worker must be this crawl's own: `worker_prefix` is
+    "HOST:PID:" of its process."""
     row = conn.execute(
         """SELECT id, finish_reason, started_at, finished_at, stats FROM crawl_runs
-           WHERE spider = %s AND id > %s ORDER BY id DESC LIMIT 1""",
-        (outlet, after_id)).fetchone()
+           WHERE spider = %s AND id > %s
+             AND coalesce(stats->>'jpnews/frontier/worker' LIKE %s, true)
+           ORDER BY id DESC LIMIT 1""",
+        (outlet, after_id, worker_prefix.replace("%", r"\%").replace("_", r"\_") + "%")
+    ).fetchone()
     return FinishedRun(*row) if row else None
