@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import random
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -190,13 +192,38 @@ def test_a_file_that_is_no_warc_is_one_error_line(db: str, tmp_path: Path) -> No
                       site_records(site, CAPTURED, article_paths(site)[:1]))
     (tmp_path / "dump.jsonl").write_text('{"url": "https://japantoday.com/x"}\n')
     (tmp_path / "empty.warc.gz").write_bytes(b"")
-    for bad, says in ((tmp_path / "dump.jsonl", "not a WARC file"),
+    # a download of a real archive broken off 11 bytes in: one byte past the gzip header
+    (tmp_path / "cut.warc.gz").write_bytes(good.read_bytes()[:11])
+    (tmp_path / "cut.warc").write_bytes(write_warc(
+        tmp_path / "plain.warc", site_records(site, CAPTURED, article_paths(site)[:1]),
+        gzip=False).read_bytes()[:30])
+    noise = random.Random(7).randbytes(4096)  # every byte value, the line breaks among them
+    (tmp_path / "noise.warc.gz").write_bytes(noise)
+    (tmp_path / "noise-in.warc.gz").write_bytes(gzip.compress(noise))
+    (tmp_path / "bad-gzip.warc.gz").write_bytes(b"\x1f\x8b" + noise)
+    wrong: dict[str, str] = {}
+    for bad, says in ((tmp_path / "dump.jsonl", "not a WARC file (it starts with b'{\"url\":"),
                       (tmp_path / "missing.warc.gz", "cannot read"),
-                      (tmp_path / "empty.warc.gz", "no WARC record in it")):
+                      (tmp_path / "empty.warc.gz", "no WARC record in it"),
+                      (tmp_path / "cut.warc.gz", "not a readable gzip file (truncated or "
+                                                 "corrupt: it ends after 11 bytes"),
+                      (tmp_path / "cut.warc", "not a readable WARC file (truncated or "
+                                              "corrupt: it ends after 30 bytes"),
+                      (tmp_path / "noise.warc.gz", "not a WARC file (it starts with "
+                                                   f"{noise[:16]!r}...)"),
+                      (tmp_path / "noise-in.warc.gz", "a gzip file, but no WARC in it "
+                                                      f"(it holds {noise[:16]!r}...)"),
+                      (tmp_path / "bad-gzip.warc.gz", "not a readable gzip file (corrupt")):
         done = run_jpnews("backfill", str(good), str(bad), "--database-url", db)
-        assert done.returncode == 1
-        assert done.stderr.strip().splitlines() == [f"jpnews: error: {bad}: "
-                                                    + done.stderr.split(f"{bad}: ")[1].strip()]
-        assert says in done.stderr
+        # one line naming the file, printable and short (a binary file's bytes come escaped),
+        # saying what it wanted
+        line = done.stderr.strip()
+        if not (done.returncode == 1 and line.splitlines() == [line]
+                and line.startswith(f"jpnews: error: {bad}: ") and says in line
+                and line.isascii() and line.isprintable() and len(line) < 300
+                and (bad.name == "missing.warc.gz"
+                     or line.endswith("; expected a WARC file, gzipped or not"))):
+            wrong[bad.name] = f"exit {done.returncode}: {done.stderr[-500:]!r}"
+    assert not wrong, "\n".join(f"{name}: {got}" for name, got in wrong.items())  # all at once
     with psycopg.connect(db) as conn:  # refused before anything was stored
         assert conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0] == 0
