@@ -12,6 +12,7 @@ import psycopg
 from conftest import SAMPLE_NOW, run_jpnews
 from test_crawl import STORABLE
 
+from crawler.backfill import shares
 from crawler.demo.site import EDITED_SLUG, ORIGIN, build_sample_site, generate_site
 from crawler.demo.warcs import Record, article_paths, cut, site_records, write_warc
 from crawler.storage.lock import OutletLock
@@ -184,6 +185,20 @@ def test_parallel_backfill_beside_a_crawl_of_the_outlet(db: str, tmp_path: Path)
         raw = conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0]
     assert stored == (len(site.articles), len(site.articles)) and raw == len(pages)
     assert f"articles: {len(site.articles)} new" in out
+    # two processes ran, each a crawl run of its own over its share of the files: every raw
+    # page is tied to the run that read it, and the runs split the files as `shares` does
+    file_of = {ORIGIN + page: path.name for n, path in enumerate(files)
+               for page in pages[n::4]}
+    with psycopg.connect(db) as conn:
+        runs = conn.execute("SELECT id FROM crawl_runs WHERE spider = 'backfill' "
+                            "AND finish_reason = 'finished'").fetchall()
+        read_by = conn.execute("SELECT crawl_run_id, url FROM raw_pages").fetchall()
+    files_of_run: dict[int, set[str]] = {}
+    for run, url in read_by:
+        files_of_run.setdefault(run, set()).add(file_of[url])
+    assert len(runs) == 2 and set(files_of_run) == {run for (run,) in runs}
+    assert sorted(map(sorted, files_of_run.values())) == \
+        sorted(sorted(path.name for path in share) for share in shares(files, 2))
 
 
 def test_a_file_that_is_no_warc_is_one_error_line(db: str, tmp_path: Path) -> None:
