@@ -141,6 +141,43 @@ def test_an_older_capture_never_replaces_a_newer_one(db: str, tmp_path: Path) ->
     assert (body, crawled_at, version) == (kept[0], newer, 2)
 
 
+def test_an_older_capture_never_replaces_a_newer_one_across_processes(
+        db: str, tmp_path: Path) -> None:
+    first, second = build_sample_site(SAMPLE_NOW), build_sample_site(SAMPLE_NOW, edition=2)
+    path = next(p for p in second.pages if p.endswith(EDITED_SLUG))
+    older, newer = CAPTURED, CAPTURED + timedelta(days=2)
+    old_copy, new_copy = site_records(first, older, [path]), site_records(second, newer, [path])
+    backfill(str(write_warc(tmp_path / "new.warc.gz", new_copy)), "--database-url", db)
+    kept = _edited(db)  # what one process keeps of the newer copy
+    filler_site = generate_site(60, SAMPLE_NOW, seed=5)
+    filler = site_records(filler_site, CAPTURED, article_paths(filler_site))
+    # Each copy in a file of its own, so in a process of its own. The copy behind 60 other
+    # pages is likely stored after the one alone, but not surely: the rule holds either way.
+    for late, early in ((old_copy, new_copy), (new_copy, old_copy)):
+        with psycopg.connect(db) as conn:
+            conn.execute("TRUNCATE crawl_runs, raw_pages, articles, article_versions "
+                         "RESTART IDENTITY CASCADE")
+        files = (write_warc(tmp_path / "alone.warc.gz", early),
+                 write_warc(tmp_path / "behind.warc.gz", [*filler, *late]))
+        backfill(*map(str, files), "--processes", "2", "--database-url", db)
+        body, crawled_at, version = _edited(db)
+        assert (body, crawled_at) == kept[:2]
+        with psycopg.connect(db) as conn:
+            history = conn.execute(
+                "SELECT v.version, v.crawled_at FROM article_versions v "
+                "JOIN articles a ON a.id = v.article_id WHERE a.url LIKE %s ORDER BY v.version",
+                (f"%{EDITED_SLUG}",)).fetchall()
+            copies = conn.execute("SELECT fetched_at, crawl_run_id FROM raw_pages "
+                                  "WHERE url LIKE %s ORDER BY fetched_at",
+                                  (f"%{EDITED_SLUG}",)).fetchall()
+        # as in one process: the newer copy stored first stays version 1 and the older one
+        # becomes no version; stored second, it is version 2 over the older one
+        assert history in ([(1, newer)], [(1, older), (2, newer)]), history
+        assert version == len(history)
+        # both copies kept raw, each read by a process (a crawl run) of its own
+        assert [when for when, _ in copies] == [older, newer] and copies[0][1] != copies[1][1]
+
+
 def test_any_outlet_mirrors_and_outlet_choice(db: str, tmp_path: Path) -> None:
     site = build_sample_site(SAMPLE_NOW)
     pages = article_paths(site)[:3]
