@@ -13,19 +13,31 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.limitreader import LimitReader
 
 log = logging.getLogger(__name__)
 
 DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 """Headers that describe the transfer, not the page: the body kept is decoded, as a crawl's is."""
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+WARC_START = b"WARC/"
+"""What a WARC file (its first record) begins with, once gunzipped."""
+EXCERPT = 16
+"""Bytes of a file that is no WARC shown in its error line: enough to recognise a JSON line
+or a Parquet dump ("PAR1"), too few to fill the line with a binary file's escapes."""
+SNIFF = 1 << 16
+"""Bytes read at a time to see how a file begins."""
 
 
 class WarcError(Exception):
@@ -73,27 +85,78 @@ class _Records(ArchiveIterator):
 
 
 def check(path: Path) -> None:
-    """Refuse at once a file that cannot be read or is no WARC (a Parquet dump given by
-    mistake), before any process starts; damage further in is counted, not refused."""
+    """Refuse at once a file that cannot be read, is no WARC (a Parquet dump given by mistake)
+    or breaks off before its first record's headers end, before any process starts; damage
+    further in is counted, not refused. The reason is one printable line: a binary file's
+    bytes appear few and escaped, beside what was expected."""
     try:
         with path.open("rb") as file:
-            records = ArchiveIterator(file)
-            first = next(iter(records), None)
+            problem = _problem(file)
     except OSError as exc:
         raise WarcError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except ArchiveLoadFailed as exc:
-        raise WarcError(f"{path}: not a WARC file ({str(exc).strip().splitlines()[0]})") \
-            from None
-    except Exception as exc:  # noqa: BLE001 - warcio's parser fails on garbage in many ways
-        raise WarcError(f"{path}: not a WARC file ({type(exc).__name__})") from None
-    if first is None:  # an empty file (a download that never started): no record to read
-        raise WarcError(f"{path}: no WARC record in it (empty)")
+    if problem is not None:
+        raise WarcError(f"{path}: {problem}; expected a WARC file, gzipped or not")
+
+
+def _problem(file: BinaryIO) -> str | None:
+    """Why the file cannot begin a WARC file (.warc or .warc.gz), or None if it can."""
+    head = file.read(SNIFF)
+    if not head:  # a download that never started
+        return "no WARC record in it (an empty file)"
+    # a file of one byte may be a gzip file cut short too
+    gzipped = head.startswith(GZIP_MAGIC) or GZIP_MAGIC.startswith(head)
+    content, ended = _inflated_start(head, file) if gzipped else (head, False)
+    if content is None:
+        return "not a readable gzip file (corrupt: its data does not inflate)"
+    if not content and ended:
+        return "no WARC record in it (a gzip file of nothing)"
+    # a start that is a beginning of "WARC/" (nothing, "WAR") is a WARC file cut short
+    if not content.startswith(WARC_START) and not WARC_START.startswith(content):
+        return (f"a gzip file, but no WARC in it (it holds {_excerpt(content)})" if gzipped
+                else f"not a WARC file (it starts with {_excerpt(content)})")
+    file.seek(0)
+    if _first_record_whole(file):
+        return None
+    size = os.fstat(file.fileno()).st_size
+    return (f"not a readable {'gzip' if gzipped else 'WARC'} file (truncated or corrupt: it "
+            f"ends after {size} byte{'s' if size != 1 else ''}, inside its first record)")
+
+
+def _inflated_start(head: bytes, file: BinaryIO) -> tuple[bytes | None, bool]:
+    """The first bytes a gzip file holds (fewer if it breaks off before them, None when its
+    data does not inflate), and whether its first member ended there; at most SNIFF
+    compressed bytes are read at a time."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    content, data = b"", head
+    try:
+        while data and len(content) <= EXCERPT and not inflater.eof:  # one more: "..."
+            content += inflater.decompress(data, EXCERPT + 1 - len(content))
+            data = inflater.unconsumed_tail or file.read(SNIFF)
+    except zlib.error:
+        return None, False
+    return content, inflater.eof
+
+
+def _first_record_whole(file: BinaryIO) -> bool:
+    """Whether warcio reads a first record with whole WARC headers (a type and the
+    Content-Length every record has): a file cut inside them holds no page at all."""
+    try:
+        first = next(iter(ArchiveIterator(file)), None)
+    except Exception:  # noqa: BLE001 - warcio's parser fails on garbage in many ways
+        return False
+    return first is not None and bool(first.rec_type) and \
+        first.rec_headers.get_header("Content-Length") is not None
+
+
+def _excerpt(data: bytes) -> str:
+    """The first bytes, escaped as a Python bytes literal: printable whatever they are."""
+    return repr(data[:EXCERPT]) + ("..." if len(data) > EXCERPT else "")
 
 
 def captures(path: Path, max_size: int) -> Iterator[Capture | Skipped]:
     """Every record of the file, as a Capture or as a Skipped with its reason."""
     with path.open("rb") as file:
-        gzipped = file.read(2) == b"\x1f\x8b"
+        gzipped = file.read(2) == GZIP_MAGIC
         file.seek(0)
         records = _Records(file)
         offset = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import random
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +12,7 @@ import psycopg
 from conftest import SAMPLE_NOW, run_jpnews
 from test_crawl import STORABLE
 
+from crawler.backfill import shares
 from crawler.demo.site import EDITED_SLUG, ORIGIN, build_sample_site, generate_site
 from crawler.demo.warcs import Record, article_paths, cut, site_records, write_warc
 from crawler.storage.lock import OutletLock
@@ -138,6 +141,43 @@ def test_an_older_capture_never_replaces_a_newer_one(db: str, tmp_path: Path) ->
     assert (body, crawled_at, version) == (kept[0], newer, 2)
 
 
+def test_an_older_capture_never_replaces_a_newer_one_across_processes(
+        db: str, tmp_path: Path) -> None:
+    first, second = build_sample_site(SAMPLE_NOW), build_sample_site(SAMPLE_NOW, edition=2)
+    path = next(p for p in second.pages if p.endswith(EDITED_SLUG))
+    older, newer = CAPTURED, CAPTURED + timedelta(days=2)
+    old_copy, new_copy = site_records(first, older, [path]), site_records(second, newer, [path])
+    backfill(str(write_warc(tmp_path / "new.warc.gz", new_copy)), "--database-url", db)
+    kept = _edited(db)  # what one process keeps of the newer copy
+    filler_site = generate_site(60, SAMPLE_NOW, seed=5)
+    filler = site_records(filler_site, CAPTURED, article_paths(filler_site))
+    # Each copy in a file of its own, so in a process of its own. The copy behind 60 other
+    # pages is likely stored after the one alone, but not surely: the rule holds either way.
+    for late, early in ((old_copy, new_copy), (new_copy, old_copy)):
+        with psycopg.connect(db) as conn:
+            conn.execute("TRUNCATE crawl_runs, raw_pages, articles, article_versions "
+                         "RESTART IDENTITY CASCADE")
+        files = (write_warc(tmp_path / "alone.warc.gz", early),
+                 write_warc(tmp_path / "behind.warc.gz", [*filler, *late]))
+        backfill(*map(str, files), "--processes", "2", "--database-url", db)
+        body, crawled_at, version = _edited(db)
+        assert (body, crawled_at) == kept[:2]
+        with psycopg.connect(db) as conn:
+            history = conn.execute(
+                "SELECT v.version, v.crawled_at FROM article_versions v "
+                "JOIN articles a ON a.id = v.article_id WHERE a.url LIKE %s ORDER BY v.version",
+                (f"%{EDITED_SLUG}",)).fetchall()
+            copies = conn.execute("SELECT fetched_at, crawl_run_id FROM raw_pages "
+                                  "WHERE url LIKE %s ORDER BY fetched_at",
+                                  (f"%{EDITED_SLUG}",)).fetchall()
+        # as in one process: the newer copy stored first stays version 1 and the older one
+        # becomes no version; stored second, it is version 2 over the older one
+        assert history in ([(1, newer)], [(1, older), (2, newer)]), history
+        assert version == len(history)
+        # both copies kept raw, each read by a process (a crawl run) of its own
+        assert [when for when, _ in copies] == [older, newer] and copies[0][1] != copies[1][1]
+
+
 def test_any_outlet_mirrors_and_outlet_choice(db: str, tmp_path: Path) -> None:
     site = build_sample_site(SAMPLE_NOW)
     pages = article_paths(site)[:3]
@@ -182,6 +222,20 @@ def test_parallel_backfill_beside_a_crawl_of_the_outlet(db: str, tmp_path: Path)
         raw = conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0]
     assert stored == (len(site.articles), len(site.articles)) and raw == len(pages)
     assert f"articles: {len(site.articles)} new" in out
+    # two processes ran, each a crawl run of its own over its share of the files: every raw
+    # page is tied to the run that read it, and the runs split the files as `shares` does
+    file_of = {ORIGIN + page: path.name for n, path in enumerate(files)
+               for page in pages[n::4]}
+    with psycopg.connect(db) as conn:
+        runs = conn.execute("SELECT id FROM crawl_runs WHERE spider = 'backfill' "
+                            "AND finish_reason = 'finished'").fetchall()
+        read_by = conn.execute("SELECT crawl_run_id, url FROM raw_pages").fetchall()
+    files_of_run: dict[int, set[str]] = {}
+    for run, url in read_by:
+        files_of_run.setdefault(run, set()).add(file_of[url])
+    assert len(runs) == 2 and set(files_of_run) == {run for (run,) in runs}
+    assert sorted(map(sorted, files_of_run.values())) == \
+        sorted(sorted(path.name for path in share) for share in shares(files, 2))
 
 
 def test_a_file_that_is_no_warc_is_one_error_line(db: str, tmp_path: Path) -> None:
@@ -190,13 +244,38 @@ def test_a_file_that_is_no_warc_is_one_error_line(db: str, tmp_path: Path) -> No
                       site_records(site, CAPTURED, article_paths(site)[:1]))
     (tmp_path / "dump.jsonl").write_text('{"url": "https://japantoday.com/x"}\n')
     (tmp_path / "empty.warc.gz").write_bytes(b"")
-    for bad, says in ((tmp_path / "dump.jsonl", "not a WARC file"),
+    # a download of a real archive broken off 11 bytes in: one byte past the gzip header
+    (tmp_path / "cut.warc.gz").write_bytes(good.read_bytes()[:11])
+    (tmp_path / "cut.warc").write_bytes(write_warc(
+        tmp_path / "plain.warc", site_records(site, CAPTURED, article_paths(site)[:1]),
+        gzip=False).read_bytes()[:30])
+    noise = random.Random(7).randbytes(4096)  # every byte value, the line breaks among them
+    (tmp_path / "noise.warc.gz").write_bytes(noise)
+    (tmp_path / "noise-in.warc.gz").write_bytes(gzip.compress(noise))
+    (tmp_path / "bad-gzip.warc.gz").write_bytes(b"\x1f\x8b" + noise)
+    wrong: dict[str, str] = {}
+    for bad, says in ((tmp_path / "dump.jsonl", "not a WARC file (it starts with b'{\"url\":"),
                       (tmp_path / "missing.warc.gz", "cannot read"),
-                      (tmp_path / "empty.warc.gz", "no WARC record in it")):
+                      (tmp_path / "empty.warc.gz", "no WARC record in it"),
+                      (tmp_path / "cut.warc.gz", "not a readable gzip file (truncated or "
+                                                 "corrupt: it ends after 11 bytes"),
+                      (tmp_path / "cut.warc", "not a readable WARC file (truncated or "
+                                              "corrupt: it ends after 30 bytes"),
+                      (tmp_path / "noise.warc.gz", "not a WARC file (it starts with "
+                                                   f"{noise[:16]!r}...)"),
+                      (tmp_path / "noise-in.warc.gz", "a gzip file, but no WARC in it "
+                                                      f"(it holds {noise[:16]!r}...)"),
+                      (tmp_path / "bad-gzip.warc.gz", "not a readable gzip file (corrupt")):
         done = run_jpnews("backfill", str(good), str(bad), "--database-url", db)
-        assert done.returncode == 1
-        assert done.stderr.strip().splitlines() == [f"jpnews: error: {bad}: "
-                                                    + done.stderr.split(f"{bad}: ")[1].strip()]
-        assert says in done.stderr
+        # one line naming the file, printable and short (a binary file's bytes come escaped),
+        # saying what it wanted
+        line = done.stderr.strip()
+        if not (done.returncode == 1 and line.splitlines() == [line]
+                and line.startswith(f"jpnews: error: {bad}: ") and says in line
+                and line.isascii() and line.isprintable() and len(line) < 300
+                and (bad.name == "missing.warc.gz"
+                     or line.endswith("; expected a WARC file, gzipped or not"))):
+            wrong[bad.name] = f"exit {done.returncode}: {done.stderr[-500:]!r}"
+    assert not wrong, "\n".join(f"{name}: {got}" for name, got in wrong.items())  # all at once
     with psycopg.connect(db) as conn:  # refused before anything was stored
         assert conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0] == 0
