@@ -171,6 +171,48 @@ def _held_by(prefix: str, pid: int) -> list[str]:
     return held
 
 
+KEEPS_EVERYTHING = ["-s", "JPNEWS_STORE_FLUSH_SECONDS=600", "-s", "JPNEWS_STORE_BATCH_SIZE=10000"]
+"""A victim's settings: every article it fetches stays in its memory, none is stored."""
+
+
+OUTLIVES_ITS_PEER = ["-s", "JPNEWS_REDIS_HEARTBEAT=10"]
+"""A victim's heartbeat, longer than its peer's (2 s): its alive key outlasts it by 7.5-10 s,
+in which the peer runs out of other work and must stay open, idle, for the dead worker's
+requests (with 2 s the peer was often still busy when they came back, and a peer that ended
+the cycle as soon as it was idle passed)."""
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("//", 1)[1].split("/", 1)[1]
+
+
+def _kill_a_third_through(victim: subprocess.Popen[str], server: SiteServer,
+                          articles: set[str], prefix: str, *, holding: int = 0) -> list[str]:
+    """SIGKILL the victim once a third of the site's articles are fetched and it holds at least
+    `holding` article requests in its processing hash; the URLs it held when it died."""
+    deadline = time.monotonic() + 120
+    while (sum(path in articles for path, _ in server.log) < ARTICLES // 3
+           or sum(_path(url) in articles for url in _held_by(prefix, victim.pid)) < holding):
+        assert victim.poll() is None, victim.stderr.read()[-3000:]
+        assert time.monotonic() < deadline, "the victim fetched too few articles"
+        time.sleep(0.02)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    return _held_by(prefix, victim.pid)
+
+
+def _finish(worker: subprocess.Popen[str], what: str) -> str:
+    """The worker's stderr once it exits by itself; a failure, not a hang, if it never does."""
+    try:
+        _, err = worker.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.communicate()
+        pytest.fail(f"{what} never finished the cycle")
+    assert worker.returncode == 0, err[-3000:]
+    return err
+
+
 def test_a_worker_killed_mid_crawl_loses_nothing(db: str, redis_prefix: str) -> None:
     """The victim keeps its articles in memory (a long flush interval) and is SIGKILLed a third
     of the way through the site: the pages it fetched but had not stored, and those it was
@@ -178,27 +220,14 @@ def test_a_worker_killed_mid_crawl_loses_nothing(db: str, redis_prefix: str) -> 
     site = _site(delay=0.1)
     articles = {article_path(a) for a in site.articles}
     with SiteServer(site) as server:
-        victim = _worker(db, server, redis_prefix, "-s", "JPNEWS_STORE_FLUSH_SECONDS=600",
-                         "-s", "JPNEWS_STORE_BATCH_SIZE=10000")
-        deadline = time.monotonic() + 120
-        while sum(path in articles for path, _ in server.log) < ARTICLES // 3:
-            assert victim.poll() is None, victim.stderr.read()[-3000:]
-            assert time.monotonic() < deadline, "the victim fetched too few articles"
-            time.sleep(0.02)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait()
-        held = _held_by(redis_prefix, victim.pid)
+        victim = _worker(db, server, redis_prefix, *KEEPS_EVERYTHING)
+        held = _kill_a_third_through(victim, server, articles, redis_prefix)
         before = len(server.log)
         by_victim = {path for path, _ in server.log} & articles
         with psycopg.connect(db) as conn:  # the victim's articles were all in its memory
             assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
         survivor = _worker(db, server, redis_prefix)
-        try:
-            _, err = survivor.communicate(timeout=180)
-        except subprocess.TimeoutExpired:
-            survivor.kill()
-            pytest.fail("the survivor never finished the cycle")
-        assert survivor.returncode == 0, err[-3000:]
+        _finish(survivor, "the survivor")
         after_kill = {path for path, _ in server.log[before:]}
     served = _served(site)
     with psycopg.connect(db) as conn:
@@ -208,9 +237,56 @@ def test_a_worker_killed_mid_crawl_loses_nothing(db: str, redis_prefix: str) -> 
     survivor_run = runs[-1]
     assert survivor_run["reason"] == "finished"
     assert survivor_run["stats"].get(REQUEUED, 0) >= len(held) > 0
-    lost = {url.split("//", 1)[1].split("/", 1)[1] for url in held}
-    assert {"/" + path for path in lost} <= after_kill  # what it held, fetched again
+    assert {_path(url) for url in held} <= after_kill  # what it held, fetched again
     assert by_victim <= after_kill  # none of its articles had been stored
+
+
+def test_a_worker_killed_beside_a_running_one_loses_nothing(db: str, redis_prefix: str) -> None:
+    """Two workers start on one cycle; the victim, which keeps every article it fetches in
+    memory, is SIGKILLed a third of the way through while the survivor runs on, never
+    restarted. The survivor does not close while the dead worker's processing hash holds requests, gives them back to
+    the queue once its heartbeat expires, fetches them itself and ends the cycle: every article
+    stored once, no key left in Redis."""
+    import redis
+
+    site = _site(delay=0.1)
+    articles = {article_path(a) for a in site.articles}
+    frontier = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    with SiteServer(site) as server:
+        victim = _worker(db, server, redis_prefix, *KEEPS_EVERYTHING, *OUTLIVES_ITS_PEER)
+        survivor = _worker(db, server, redis_prefix)
+        try:
+            held = _kill_a_third_through(victim, server, articles, redis_prefix, holding=5)
+            cycle = frontier.get(f"{redis_prefix}:japantoday:cycle")
+            workers = frontier.smembers(f"{redis_prefix}:japantoday:{cycle}:workers")
+            before = len(server.log)
+            assert survivor.poll() is None, "the survivor stopped before its peer was killed"
+        except BaseException:  # neither worker outlives a failed test
+            for worker in (victim, survivor):
+                worker.kill()
+                worker.communicate()
+            raise
+        _finish(survivor, "the survivor")
+        after_kill = [path for path, _ in server.log[before:]]
+    frontier.close()
+    assert len(workers) == 2 and any(f":{survivor.pid}:" in w for w in workers), workers
+    held_articles = {_path(url) for url in held} & articles
+    assert held_articles <= set(after_kill)  # what the victim held, fetched again
+    served = _served(site)
+    with psycopg.connect(db) as conn:
+        stored = [row[0] for row in conn.execute("SELECT canonical_url FROM articles")]
+        versions = conn.execute("SELECT count(*) FROM article_versions").fetchone()[0]
+    assert sorted(stored) == sorted(served)  # every article, once
+    assert versions == len(served)
+    finished = [run for run in _runs(db) if run["reason"] is not None]
+    assert len(finished) == 1, finished  # the victim's run was never recorded as over
+    stats = finished[0]["stats"]
+    assert f":{survivor.pid}:" in stats["jpnews/frontier/worker"]
+    assert finished[0]["reason"] == "finished"
+    assert stats["jpnews/frontier/cycle"] == cycle
+    assert stats.get(REQUEUED) == len(held) >= len(held_articles) >= 5  # all it held, by it
+    assert stats.get("jpnews/frontier/ended_cycle") is True
+    assert _keys(redis_prefix) == []
 
 
 @pytest.mark.parametrize(("args", "says"), [
