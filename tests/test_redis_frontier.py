@@ -186,16 +186,20 @@ def _path(url: str) -> str:
     return "/" + url.split("//", 1)[1].split("/", 1)[1]
 
 
-def _kill_a_third_through(victim: subprocess.Popen[str], server: SiteServer,
-                          articles: set[str], prefix: str, *, holding: int = 0) -> list[str]:
-    """SIGKILL the victim once a third of the site's articles are fetched and it holds at least
-    `holding` article requests in its processing hash; the URLs it held when it died."""
+def _wait_a_third_through(victim: subprocess.Popen[str], server: SiteServer,
+                          articles: set[str], prefix: str, *, holding: int = 0) -> None:
+    """Until a third of the site's articles are fetched and the victim holds at least
+    `holding` article requests in its processing hash."""
     deadline = time.monotonic() + 120
     while (sum(path in articles for path, _ in server.log) < ARTICLES // 3
            or sum(_path(url) in articles for url in _held_by(prefix, victim.pid)) < holding):
         assert victim.poll() is None, victim.stderr.read()[-3000:]
         assert time.monotonic() < deadline, "the victim fetched too few articles"
         time.sleep(0.02)
+
+
+def _kill(victim: subprocess.Popen[str], prefix: str) -> list[str]:
+    """SIGKILL the victim; the URLs it held when it died."""
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     return _held_by(prefix, victim.pid)
@@ -221,7 +225,8 @@ def test_a_worker_killed_mid_crawl_loses_nothing(db: str, redis_prefix: str) -> 
     articles = {article_path(a) for a in site.articles}
     with SiteServer(site) as server:
         victim = _worker(db, server, redis_prefix, *KEEPS_EVERYTHING)
-        held = _kill_a_third_through(victim, server, articles, redis_prefix)
+        _wait_a_third_through(victim, server, articles, redis_prefix)
+        held = _kill(victim, redis_prefix)
         before = len(server.log)
         by_victim = {path for path, _ in server.log} & articles
         with psycopg.connect(db) as conn:  # the victim's articles were all in its memory
@@ -256,7 +261,8 @@ def test_a_worker_killed_beside_a_running_one_loses_nothing(db: str, redis_prefi
         victim = _worker(db, server, redis_prefix, *KEEPS_EVERYTHING, *OUTLIVES_ITS_PEER)
         survivor = _worker(db, server, redis_prefix)
         try:
-            held = _kill_a_third_through(victim, server, articles, redis_prefix, holding=5)
+            _wait_a_third_through(victim, server, articles, redis_prefix, holding=5)
+            held = _kill(victim, redis_prefix)
             cycle = frontier.get(f"{redis_prefix}:japantoday:cycle")
             workers = frontier.smembers(f"{redis_prefix}:japantoday:{cycle}:workers")
             before = len(server.log)
@@ -286,6 +292,51 @@ def test_a_worker_killed_beside_a_running_one_loses_nothing(db: str, redis_prefi
     assert stats["jpnews/frontier/cycle"] == cycle
     assert stats.get(REQUEUED) == len(held) >= len(held_articles) >= 5  # all it held, by it
     assert stats.get("jpnews/frontier/ended_cycle") is True
+    assert _keys(redis_prefix) == []
+
+
+def test_a_worker_taken_for_dead_that_wakes_up_is_watched_again(db: str,
+                                                                 redis_prefix: str) -> None:
+    """A worker stopped (SIGSTOP) longer than its heartbeat is taken for dead: its peer gives
+    its requests back. When it wakes up it beats and takes new requests; killed then, those
+    must come back too, so its peer must know it again (it had dropped it from the cycle's
+    workers, and an unknown worker's requests were neither waited for nor requeued)."""
+    import redis
+
+    site = _site(delay=0.1)
+    articles = {article_path(a) for a in site.articles}
+    frontier = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    with SiteServer(site) as server:
+        sleeper = _worker(db, server, redis_prefix, *KEEPS_EVERYTHING)
+        survivor = _worker(db, server, redis_prefix)
+        try:
+            _wait_a_third_through(sleeper, server, articles, redis_prefix, holding=1)
+            cycle = frontier.get(f"{redis_prefix}:japantoday:cycle")
+            alive = [key for key in frontier.scan_iter(f"{redis_prefix}:japantoday:alive:*")
+                     if f":{sleeper.pid}:" in key]
+            sleeper.send_signal(signal.SIGSTOP)
+            deadline = time.monotonic() + 60
+            while _held_by(redis_prefix, sleeper.pid):  # its peer gave them back
+                assert time.monotonic() < deadline, "the stopped worker was never requeued"
+                time.sleep(0.05)
+            sleeper.send_signal(signal.SIGCONT)
+            while not (frontier.exists(*alive) and _held_by(redis_prefix, sleeper.pid)):
+                assert sleeper.poll() is None and survivor.poll() is None, "a worker stopped"
+                assert time.monotonic() < deadline, "the woken worker took no new request"
+                time.sleep(0.02)
+            held = _kill(sleeper, redis_prefix)
+        except BaseException:  # neither worker outlives a failed test
+            for worker in (sleeper, survivor):
+                worker.send_signal(signal.SIGCONT)
+                worker.kill()
+                worker.communicate()
+            raise
+        _finish(survivor, "the survivor")
+    frontier.close()
+    assert len(alive) == 1 and cycle and held
+    with psycopg.connect(db) as conn:
+        stored = [row[0] for row in conn.execute("SELECT canonical_url FROM articles")]
+    assert sorted(stored) == sorted(_served(site))  # every article, once
     assert _keys(redis_prefix) == []
 
 
