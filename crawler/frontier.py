@@ -292,7 +292,6 @@ class RedisFrontier(Scheduler):
         self.queue = PriorityQueue(self.server, spider, self.keys.queue, frontier_json)
         self.df = RFPDupeFilter(self.server, self.keys.seen,
                                 self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
-        self.server.sadd(self.keys.workers, self.worker)
         if self.seeding:
             self.server.set(self.keys.seeding, self.worker, ex=self._ttl())
         self._beat()
@@ -427,9 +426,14 @@ class RedisFrontier(Scheduler):
         return max(int(self.heartbeat + 0.999), 1)
 
     def _beat(self) -> None:
+        """Alive, then a worker of the cycle, in that order and at every beat: a peer that took
+        this worker for dead (a pause longer than the heartbeat, or a look between the two
+        steps as it joined) dropped it from the cycle's workers, and the requests it takes after
+        that must still be waited for and, should it die, given back."""
         k = self.keys
         with self.server.pipeline(transaction=False) as pipe:
             pipe.set(k.alive(self.worker), "1", ex=self._ttl())
+            pipe.sadd(k.workers, self.worker)
             if self.seeding:
                 pipe.expire(k.seeding, self._ttl())
             for key in (k.cycle, k.identity, k.queue, k.seen, k.workers, k.tokens,
