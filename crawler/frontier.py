@@ -141,6 +141,13 @@ end
 return 1
 """
 
+# KEYS: cycle key, the cycle's workers; ARGV: the cycle id, a worker. Adds the worker to them
+# while that cycle runs.
+_ENLIST = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SADD', KEYS[2], ARGV[2]) end
+return 0
+"""
+
 # KEYS: cycle key; ARGV: the cycle id. Deletes it only if it is still that cycle.
 _END = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -257,6 +264,7 @@ class RedisFrontier(Scheduler):
         self._requeue = server.register_script(_REQUEUE)
         self._drained = server.register_script(_DRAINED)
         self._end = server.register_script(_END)
+        self._enlist = server.register_script(_ENLIST)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisFrontier:
@@ -433,7 +441,9 @@ class RedisFrontier(Scheduler):
         k = self.keys
         with self.server.pipeline(transaction=False) as pipe:
             pipe.set(k.alive(self.worker), "1", ex=self._ttl())
-            pipe.sadd(k.workers, self.worker)
+            # not into a cycle that has ended: its workers key would be made again, for a day
+            self._enlist(keys=[k.cycle, k.workers], args=[k.cycle_id, self.worker],
+                         client=pipe)
             if self.seeding:
                 pipe.expire(k.seeding, self._ttl())
             for key in (k.cycle, k.identity, k.queue, k.seen, k.workers, k.tokens,
