@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import signal
 import sys
 from collections import deque
@@ -40,10 +41,12 @@ from crawler.frontier import worker_prefix
 from crawler.outcome import EXIT_SKIPPED, summary, why_failed
 from crawler.schedule import Plan, latest
 from crawler.storage.db import DatabaseUnavailable, connect
-from crawler.storage.schedule_rows import FinishedRun, last_runs, run_after
+from crawler.storage.schedule_rows import FinishedRun, last_runs, run_after, run_by_id
 from crawler.window import format_every
 
 GRACE = timedelta(seconds=5)
+_RUN_LINE = re.compile(r"crawl run (\d+) \(")
+"""How a crawl names its run on stdout (crawler/cli.py, show_run)."""
 """Default time a stopping crawl has to finish its downloads in flight: below the 10 s that
 `docker stop` and Kubernetes give before they kill, with room for the final write."""
 TAIL = 20
@@ -189,8 +192,14 @@ class Scheduler:
         return latest({o: at for o, (_, at) in self.known.items()}, self.launched)
 
     def _run_of(self, child: Child) -> FinishedRun | None:
+        """The run the child made: the one its output names (`crawl run N (...)`), else the
+        newest that can be its own (a child that died before it said)."""
+        said = next((int(m.group(1)) for line in child.out
+                     if (m := _RUN_LINE.match(line))), None)
         try:
             with connect(self.database_url) as conn:
+                if said is not None:
+                    return run_by_id(conn, said)
                 return run_after(conn, child.outlet, child.after_run,
                                  worker_prefix(child.proc.pid))
         except (DatabaseUnavailable, psycopg.Error):

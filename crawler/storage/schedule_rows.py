@@ -44,3 +44,10 @@ def run_after(conn: psycopg.Connection, outlet: str, after_id: int,
         (outlet, after_id, worker_prefix.replace("%", r"\%").replace("_", r"\_") + "%")
     ).fetchone()
     return FinishedRun(*row) if row else None
+
+
+def run_by_id(conn: psycopg.Connection, run_id: int) -> FinishedRun | None:
+    row = conn.execute(
+        """SELECT id, finish_reason, started_at, finished_at, stats FROM crawl_runs
+           WHERE id = %s""", (run_id,)).fetchone()
+    return FinishedRun(*row) if row else None
