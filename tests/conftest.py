@@ -10,6 +10,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -154,3 +155,26 @@ def settle(url: str, timeout: float = 60.0) -> None:
             if time.monotonic() > deadline:
                 raise TimeoutError("a transaction of the server stays open: the feed waits")
             time.sleep(0.05)
+
+
+REDIS_URL = os.environ.get("JPNEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of the test's own on the real Redis server, deleted afterwards; skips
+    when no server answers."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        server.ping()
+    except (redis.RedisError, OSError) as exc:
+        pytest.skip(f"no Redis server answers at {REDIS_URL} ({exc}); "
+                    "start one (apt-get install redis-server) or set JPNEWS_TEST_REDIS_URL")
+    prefix = f"jpnews-test-{uuid.uuid4().hex[:8]}"
+    yield prefix
+    keys = list(server.scan_iter(f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)
+    server.close()

@@ -18,16 +18,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import test_redis_frontier
-from conftest import ROOT, SAMPLE_NOW, run_jpnews
-from test_redis_frontier import REDIS_URL
+from conftest import REDIS_URL, ROOT, SAMPLE_NOW, run_jpnews
 
 from crawler.demo.server import SiteServer
 from crawler.demo.site import SampleSite, article_path, build_sample_site
 from crawler.jobs import MARKER
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0")
-redis_prefix = test_redis_frontier.redis_prefix  # the fixture: a key prefix of the test's own
 HANG = 120
 """Seconds after which a wait is a hang, never an expectation: every wait below ends on an
 event (a line printed, a page requested, a process exiting) long before."""

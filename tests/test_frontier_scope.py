@@ -11,17 +11,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import test_redis_frontier
-from conftest import ROOT, SAMPLE_NOW, fresh_database, run_jpnews, run_scrapy
-from test_redis_frontier import REDIS_URL, _crawl_line, _served, _site
+from conftest import REDIS_URL, ROOT, SAMPLE_NOW, fresh_database, run_jpnews, run_scrapy
+from test_redis_frontier import _crawl_line, _served, _site
 
 from crawler.demo.server import SiteServer
 from crawler.demo.site import build_sample_site
 from crawler.demo.warcs import article_paths, site_records, write_warc
 
 NO_REDIS = "redis://127.0.0.1:9/0"  # nothing listens there
-
-redis_prefix = test_redis_frontier.redis_prefix  # the fixture: a key prefix of the test's own
 
 
 def test_a_backfill_keeps_scrapys_scheduler_whatever_the_environment_says(

@@ -4,51 +4,27 @@ Postgres, a generated site on loopback."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 
 import psycopg
 import pytest
-from conftest import ROOT, SAMPLE_NOW, fresh_database, run_jpnews
+from conftest import REDIS_URL, ROOT, SAMPLE_NOW, fresh_database, run_jpnews
 
 from crawler.demo.server import SiteServer
 from crawler.demo.site import SampleSite, article_path, generate_site
 from crawler.frontier import REQUEUED
 from crawler.outcome import ARTICLE_PAGES
 
-REDIS_URL = os.environ.get("JPNEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ARTICLES = 120
 COPIES = 8
 
 SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
             "-s", "JPNEWS_MAX_LISTING_PAGES=100", "-s", "JPNEWS_REDIS_HEARTBEAT=2",
             "-s", "JPNEWS_STORE_FLUSH_SECONDS=1"]
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A key prefix of the test's own on the real Redis server, deleted afterwards; skips
-    when no server answers."""
-    import redis
-
-    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        server.ping()
-    except (redis.RedisError, OSError) as exc:
-        pytest.skip(f"no Redis server answers at {REDIS_URL} ({exc}); "
-                    "start one (apt-get install redis-server) or set JPNEWS_TEST_REDIS_URL")
-    prefix = f"jpnews-test-{uuid.uuid4().hex[:8]}"
-    yield prefix
-    keys = list(server.scan_iter(f"{prefix}:*"))
-    if keys:
-        server.delete(*keys)
-    server.close()
 
 
 def _site(delay: float = 0.0) -> SampleSite:
