@@ -23,6 +23,8 @@ README = ROOT / "README.md"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 Table = list[dict[str, str]]
+BOUND = r"Crawler, Postgres and site server together: .*"
+"""The crawl benchmark's line on the bound its machine's CPU sets (bench/crawl_throughput.py)."""
 
 
 class MissingFigure(LookupError):
@@ -116,7 +118,7 @@ def _crawl(s: dict[str, str]) -> str:
     setup = line(section, r"Generated site: (.*?); measured (\d{4}-\d{2}-\d{2})")
     ratio = line(section, r"End to end at .*")
     machine = line(section, r"Where the machine's CPU went .*")
-    bound = line(section, r"Crawler, Postgres and site server together: .*")
+    bound = line(section, BOUND)
     return (f"{setup.group(1)}; measured {setup.group(2)}:\n\n{table_text(section, 0)}\n\n"
             f"{ratio.group(0)}\n\n{table_text(section, 1)}\n\n{machine.group(0)}\n\n"
             f"{table_text(section, 2)}\n\n{bound.group(0)}")
@@ -126,7 +128,7 @@ def _crawl_speed(s: dict[str, str]) -> str:
     """One process against Scrapy's ceiling, and where its CPU goes (the profile's top)."""
     crawl, profile = s["crawl-throughput"], s["crawl-profile"]
     ratio = line(crawl, r"End to end at .*")
-    bound = line(crawl, r"Crawler, Postgres and site server together: .*")
+    bound = line(crawl, BOUND)
     own = tables(profile)[1][:6]
     top = "; ".join(f"{_plain(r['function'])} {r['own ms / article']} ms" for r in own)
     return (f"Measured {_measured(crawl)}: {ratio.group(0)} {bound.group(0)}\n\n"

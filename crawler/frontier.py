@@ -280,6 +280,12 @@ class RedisFrontier(Scheduler):
         crawler.signals.connect(frontier.seeds_done, signal=seeds_pushed)
         return frontier
 
+    @property
+    def out_of_cycle(self) -> bool:
+        """This process takes no part in a cycle: the outlet is crawled by a one-process run
+        (SKIPPED), Redis went away, or the running cycle is another database's."""
+        return bool(self.stats.get_value(SKIPPED) or self.redis_down or self.refused)
+
     # ---- Scrapy's scheduler interface ---------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
@@ -332,7 +338,7 @@ class RedisFrontier(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
-        if self.stats.get_value(SKIPPED) or self.redis_down or self.refused:
+        if self.out_of_cycle:
             return None
         k = self.keys
         try:
@@ -350,7 +356,7 @@ class RedisFrontier(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        if self.stats.get_value(SKIPPED) or self.redis_down or self.refused:
+        if self.out_of_cycle:
             return False
         return super().has_pending_requests()
 
@@ -389,7 +395,7 @@ class RedisFrontier(Scheduler):
     def spider_idle(self, spider: Spider) -> None:
         """Close only when the whole frontier is done, not when this worker's share is: another
         worker may still push pages it finds, or die and leave its requests to the others."""
-        if self.stats.get_value(SKIPPED) or self.redis_down or self.refused:
+        if self.out_of_cycle:
             return
         self._settle()
         if self.held or self.finished:

@@ -45,12 +45,12 @@ from crawler.storage.schedule_rows import FinishedRun, last_runs, run_after, run
 from crawler.window import format_every
 
 GRACE = timedelta(seconds=5)
-_RUN_LINE = re.compile(r"crawl run (\d+) \(")
-"""How a crawl names its run on stdout (crawler/cli.py, show_run)."""
 """Default time a stopping crawl has to finish its downloads in flight: below the 10 s that
 `docker stop` and Kubernetes give before they kill, with room for the final write."""
 TAIL = 20
 """Lines of a child's output kept to explain its end; the rest goes nowhere."""
+_RUN_LINE = re.compile(r"crawl run (\d+) \(")
+"""How a crawl names its run on stdout (crawler/cli.py, show_run)."""
 
 
 def now() -> datetime:

@@ -18,6 +18,10 @@ class FinishedRun:
     stats: dict[str, Any]
 
 
+_RUN_COLUMNS = "id, finish_reason, started_at, finished_at, stats"
+"""A FinishedRun's fields, in its order."""
+
+
 def last_runs(conn: psycopg.Connection, outlets: list[str]) -> dict[str, tuple[int, datetime]]:
     """Per outlet, the id and start of its newest run (outlets never crawled are absent)."""
     # newest first by primary key: an outlet crawled lately is found among the last rows
@@ -31,13 +35,14 @@ def last_runs(conn: psycopg.Connection, outlets: list[str]) -> dict[str, tuple[i
 
 def run_after(conn: psycopg.Connection, outlet: str, after_id: int,
               worker_prefix: str) -> FinishedRun | None:
-    """The outlet's newest run made after run `after_id` by the crawl just launched. A
+    """The outlet's newest run made after run `after_id` by the crawl just launched, for a
+    crawl that died before it named its run (run_by_id serves the others). A
     one-process crawl holds the outlet's lock alone, so no other run can be newer; crawls on
     the Redis frontier share it (one per host and scheduler, crawler/frontier.py), so a run
     that names a frontier worker must be this crawl's own: `worker_prefix` is
     "HOST:PID:" of its process."""
     row = conn.execute(
-        """SELECT id, finish_reason, started_at, finished_at, stats FROM crawl_runs
+        f"""SELECT {_RUN_COLUMNS} FROM crawl_runs
            WHERE spider = %s AND id > %s
              AND coalesce(stats->>'jpnews/frontier/worker' LIKE %s, true)
            ORDER BY id DESC LIMIT 1""",
@@ -48,6 +53,5 @@ def run_after(conn: psycopg.Connection, outlet: str, after_id: int,
 
 def run_by_id(conn: psycopg.Connection, run_id: int) -> FinishedRun | None:
     row = conn.execute(
-        """SELECT id, finish_reason, started_at, finished_at, stats FROM crawl_runs
-           WHERE id = %s""", (run_id,)).fetchone()
+        f"SELECT {_RUN_COLUMNS} FROM crawl_runs WHERE id = %s", (run_id,)).fetchone()
     return FinishedRun(*row) if row else None
